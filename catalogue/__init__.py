@@ -1,0 +1,1 @@
+"""Reference data of the platform: organisations, administrative divisions, code lists, the calendar."""

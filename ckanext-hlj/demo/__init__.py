@@ -1,0 +1,131 @@
+"""Demo content for `make run`: the province's public bodies and the 2017 implementation opinions.
+
+Loading is idempotent: every record is looked up by its name first and only created when missing or patched when
+it differs, so running `ckan hlj demo load` twice leaves one copy of everything.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from werkzeug.datastructures import FileStorage
+
+from ckanext.hlj.catalogue.organizations import PublicBody, public_bodies
+
+log = logging.getLogger(__name__)
+
+SEED_TEXT_FILE = "seed-2017-zhengwu-gongkai-shishi-yijian.txt"
+SEED_DATASET = {
+    "name": "hlj-2017-zhengwu-gongkai-shishi-yijian",
+    "title": "关于全面推进政务公开工作的实施意见",
+    "owner_org": "hlj-gov-office",
+    "author": "中共黑龙江省委办公厅 黑龙江省人民政府办公厅",
+    "license_id": "other-open",
+    "tags": [{"name": n} for n in ("政务公开", "五公开", "政策文件", "实施意见")],
+    "extras": [
+        {"key": "issuer", "value": "中共黑龙江省委办公厅、黑龙江省人民政府办公厅"},
+        {"key": "written_date", "value": "2017-03-20"},
+    ],
+}
+
+
+@dataclass
+class LoadReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return f"created {len(self.created)}, updated {len(self.updated)}, unchanged {len(self.unchanged)}"
+
+
+def _context(user: str) -> dict[str, Any]:
+    return {"user": user, "ignore_auth": True}
+
+
+def _organization_dict(body: PublicBody) -> dict[str, Any]:
+    extras = {
+        "org_kind": body.kind,
+        "admin_level": body.level,
+        "region_code": body.region_code,
+        "parent_org": body.parent or "",
+        "former_names": "；".join(body.former_names),
+        "seed_names": "、".join(body.seed_names),
+        "reprint_issuer": "true" if body.reprint_issuer else "false",
+    }
+    return {
+        "name": body.name,
+        "title": body.title,
+        "extras": [{"key": k, "value": v} for k, v in extras.items() if v],
+    }
+
+
+def _differs(wanted: dict[str, Any], current: dict[str, Any]) -> bool:
+    for key, value in wanted.items():
+        if key == "extras":
+            have = {e["key"]: e["value"] for e in current.get("extras", [])}
+            if any(have.get(e["key"]) != e["value"] for e in value):
+                return True
+        elif key == "tags":
+            if sorted(t["name"] for t in value) != sorted(t["name"] for t in current.get("tags", [])):
+                return True
+        elif key == "owner_org":
+            continue  # package_show returns the id; ownership is fixed at creation
+        elif current.get(key) != value:
+            return True
+    return False
+
+
+def _upsert(kind: str, wanted: dict[str, Any], user: str, report: LoadReport) -> dict[str, Any]:
+    try:
+        current = tk.get_action(f"{kind}_show")(_context(user), {"id": wanted["name"]})
+    except tk.ObjectNotFound:
+        created = tk.get_action(f"{kind}_create")(_context(user), dict(wanted))
+        report.created.append(f"{kind}:{wanted['name']}")
+        return created
+    if current.get("state") == "deleted" or _differs(wanted, current):
+        patched = tk.get_action(f"{kind}_patch")(_context(user), {**wanted, "id": current["id"], "state": "active"})
+        report.updated.append(f"{kind}:{wanted['name']}")
+        return patched
+    report.unchanged.append(f"{kind}:{wanted['name']}")
+    return current
+
+
+def seed_text() -> str:
+    return resources.files(__package__).joinpath(SEED_TEXT_FILE).read_text("utf-8")
+
+
+def _ensure_seed_resource(dataset: dict[str, Any], user: str, report: LoadReport) -> None:
+    if any(r.get("name") == SEED_TEXT_FILE for r in dataset.get("resources", [])):
+        report.unchanged.append(f"resource:{SEED_TEXT_FILE}")
+        return
+    data = seed_text().encode("utf-8")
+    upload = FileStorage(stream=io.BytesIO(data), filename=SEED_TEXT_FILE, content_type="text/plain")
+    tk.get_action("resource_create")(
+        _context(user),
+        {
+            "package_id": dataset["id"],
+            "name": SEED_TEXT_FILE,
+            "description": "实施意见全文（纯文本，UTF-8）",
+            "format": "TXT",
+            "upload": upload,
+        },
+    )
+    report.created.append(f"resource:{SEED_TEXT_FILE}")
+
+
+def load(user: str) -> LoadReport:
+    """Create or refresh the demo organisations and datasets, acting as ``user`` (a sysadmin)."""
+    report = LoadReport()
+    for body in public_bodies():
+        _upsert("organization", _organization_dict(body), user, report)
+    text = seed_text()
+    dataset = _upsert("package", {**SEED_DATASET, "notes": text}, user, report)
+    _ensure_seed_resource(dataset, user, report)
+    log.info("demo data: %s", report.summary())
+    return report

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Idempotent set-up of everything the portal and the tests need on this machine:
+#   system packages (apt), the virtualenv (pip), the Solr jars (Maven).
+# Each step checks first and does nothing when its result is already there and up to date.
+#
+#   scripts/setup.sh [--with-compose]
+#   --with-compose also installs Debian's docker-compose, which the test suite uses to validate docker/.
+source "$(dirname "$0")/lib.sh"
+
+WITH_COMPOSE=0
+[ "${1:-}" = "--with-compose" ] && WITH_COMPOSE=1
+
+setup_system_packages() {
+  local missing=()
+  command -v pg_ctlcluster >/dev/null || missing+=(postgresql)
+  command -v redis-server >/dev/null || missing+=(redis-server)
+  command -v pg_config >/dev/null || missing+=(libpq-dev)
+  command -v gcc >/dev/null || missing+=(gcc)
+  [ -e /usr/lib/x86_64-linux-gnu/libmagic.so.1 ] || ldconfig -p 2>/dev/null | grep -q libmagic.so.1 || missing+=(libmagic1)
+  # Java 17 with the compiler module: the Solr launcher runs in single-file source mode.
+  if ! command -v javac >/dev/null || ! javac -version 2>&1 | grep -qE 'javac (1[7-9]|2[0-9])'; then
+    missing+=(openjdk-17-jdk-headless)
+  fi
+  command -v mvn >/dev/null || missing+=(maven)
+  command -v "$PYTHON" >/dev/null || missing+=(python3 python3-dev)
+  if command -v "$PYTHON" >/dev/null && ! "$PYTHON" -c 'import ensurepip, venv' 2>/dev/null; then
+    missing+=(python3-venv)
+  fi
+  command -v curl >/dev/null || missing+=(curl)
+  [ "$WITH_COMPOSE" = 1 ] && ! command -v docker-compose >/dev/null && missing+=(docker-compose)
+  if [ "${#missing[@]}" -gt 0 ]; then
+    say "installing system packages: ${missing[*]}"
+    as_root apt-get update -q
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+  fi
+  if ! command -v "$PYTHON" >/dev/null; then
+    PYTHON=python3
+    "$PYTHON" -c 'import sys; assert sys.version_info[:2] == (3, 11)' 2>/dev/null ||
+      die "Python 3.11 is required (set PYTHON=/path/to/python3.11)"
+  fi
+}
+
+setup_venv() {
+  local stamp="$VENV/.hlj-installed" want
+  want="$(files_hash "$ROOT/pyproject.toml" "$ROOT/setup.py")"
+  if [ -x "$VENV/bin/python" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
+    return 0
+  fi
+  say "installing the virtualenv in .venv (CKAN 2.12 and this package, editable)"
+  [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
+  "$VENV/bin/pip" install -q --disable-pip-version-check -U "pip>=24" "setuptools>=69" wheel
+  "$VENV/bin/pip" install -q --disable-pip-version-check -e "$ROOT[test]"
+  echo "$want" >"$stamp"
+}
+
+setup_solr_jars() {
+  local stamp="$RT/solr/lib.stamp" want tmp
+  want="$(files_hash "$ROOT/solr/pom.xml")"
+  if [ -d "$SOLR_LIB" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
+    return 0
+  fi
+  say "resolving Solr 9.10.1 jars with Maven (solr/pom.xml)"
+  tmp="$RT/solr/lib.tmp"
+  rm -rf "$tmp"
+  mkdir -p "$RT/solr"
+  mvn -q -B -f "$ROOT/solr/pom.xml" dependency:copy-dependencies \
+    -DincludeScope=runtime -DoutputDirectory="$tmp" >"$RT/solr/maven.log" 2>&1 ||
+    die "Maven could not resolve the Solr jars; see $RT/solr/maven.log"
+  rm -rf "$SOLR_LIB"
+  mv "$tmp" "$SOLR_LIB"
+  echo "$want" >"$stamp"
+}
+
+setup_system_packages
+setup_venv
+setup_solr_jars

@@ -1,0 +1,15 @@
+"""Shared fixtures. Every test that touches CKAN runs against the real services `make test` started."""
+
+from __future__ import annotations
+
+import pytest
+
+# Plugins with database migrations of their own; CKAN's stock clean_db rebuilds only the core tables.
+MIGRATED_PLUGINS = ("activity", "harvest")
+
+
+@pytest.fixture
+def clean_db(reset_db, migrate_db_for):
+    reset_db()
+    for plugin in MIGRATED_PLUGINS:
+        migrate_db_for(plugin)
