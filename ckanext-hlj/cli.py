@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import click
 import ckan.plugins.toolkit as tk
+import click
 
 
 @click.group(short_help="Heilongjiang open-government platform commands.")
@@ -45,7 +45,3 @@ def demo_sysadmin(name: str, email: str, credentials_path: str) -> None:
     creds, fresh = ensure_sysadmin(name, email, Path(credentials_path))
     click.echo(("New credentials" if fresh else "Credentials") + f" (saved in {credentials_path}):")
     click.echo(creds.describe())
-
-
-def get_commands() -> list[click.Command]:
-    return [hlj]

@@ -111,7 +111,7 @@ db_password() {
   cat "$file"
 }
 
-# Database names and URLs for an environment (dev or test).
+# Database names and URLs for an environment (dev, test or bench).
 env_databases() {
   local env="$1"
   case "$env" in
@@ -125,7 +125,12 @@ env_databases() {
     DATASTORE_DB="datastore_test_$CHECKOUT_ID"
     REDIS_DB=$((1 + 16#${CHECKOUT_ID:0:4} % 15))
     ;;
-  *) die "unknown environment '$env' (dev or test)" ;;
+  bench)
+    CKAN_DB="ckan_bench_$CHECKOUT_ID"
+    DATASTORE_DB="datastore_bench_$CHECKOUT_ID"
+    REDIS_DB=$((1 + (16#${CHECKOUT_ID:0:4} + 7) % 15))
+    ;;
+  *) die "unknown environment '$env' (dev, test or bench)" ;;
   esac
   local pw
   pw="$(db_password)"

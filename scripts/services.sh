@@ -113,7 +113,7 @@ start)
   postgres_start
   redis_start
   ;;
-databases) databases "${2:?usage: scripts/services.sh databases dev|test}" ;;
+databases) databases "${2:?usage: scripts/services.sh databases dev|test|bench}" ;;
 stop) stop ;;
 *) die "usage: scripts/services.sh start | databases ENV | stop" ;;
 esac

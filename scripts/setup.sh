@@ -48,7 +48,7 @@ setup_venv() {
   fi
   say "installing the virtualenv in .venv (CKAN 2.12 and this package, editable)"
   [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
-  "$VENV/bin/pip" install -q --disable-pip-version-check -U "pip>=24" "setuptools>=69" wheel
+  "$VENV/bin/pip" install -q --disable-pip-version-check -U "pip>=24" "setuptools>=77" wheel
   "$VENV/bin/pip" install -q --disable-pip-version-check -e "$ROOT[test]"
   echo "$want" >"$stamp"
 }

@@ -50,7 +50,13 @@ def test_words_in_notes_tags_and_resources_are_found(org):
         notes="本数据集公开全市各部门作出的行政处罚决定。",
         tags=[{"name": "信用信息"}],
         owner_org=org["id"],
-        resources=[{"url": "http://example.com/a.csv", "name": "二〇二四年处罚决定书清单", "description": "按季度更新"}],
+        resources=[
+            {
+                "url": "http://example.com/a.csv",
+                "name": "二〇二四年处罚决定书清单",
+                "description": "按季度更新",
+            }
+        ],
     )
 
     for word in ("处罚决定", "信用", "决定书清单", "季度更新"):
@@ -90,10 +96,15 @@ def test_private_dataset_is_not_found_anonymously(org):
     member = factories.User()
     helpers.call_action("organization_member_create", id=org["id"], username=member["name"], role="member")
 
-    anonymous = helpers.call_action("package_search", context={"user": ""}, q="行政许可", include_private=True)
+    anonymous = helpers.call_action(
+        "package_search", context={"user": "", "ignore_auth": False}, q="行政许可", include_private=True
+    )
     assert anonymous["count"] == 0
     as_member = helpers.call_action(
-        "package_search", context={"user": member["name"]}, q="行政许可", include_private=True
+        "package_search",
+        context={"user": member["name"], "ignore_auth": False},
+        q="行政许可",
+        include_private=True,
     )
     assert [d["name"] for d in as_member["results"]] == ["xzxk-mulu"]
 
@@ -102,5 +113,7 @@ def test_private_dataset_is_not_found_anonymously_over_http(app, org):
     factories.Dataset(name="xzxk-mulu", title=TITLE, owner_org=org["id"], private=True)
     factories.Dataset(name="public-one", title="黑龙江省行政许可办理指南", owner_org=org["id"])
 
-    body = app.get("/api/3/action/package_search", query_string={"q": "行政许可", "include_private": "true"}).json
+    body = app.get(
+        "/api/3/action/package_search", query_string={"q": "行政许可", "include_private": "true"}
+    ).json
     assert [d["name"] for d in body["result"]["results"]] == ["public-one"]

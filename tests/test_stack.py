@@ -38,13 +38,14 @@ def test_redis_is_reachable_on_its_own_database():
 
 
 @pytest.mark.usefixtures("clean_db")
-@pytest.mark.ckan_config("ckan.plugins", "datastore hlj")
 def test_datastore_round_trip():
+    sysadmin = factories.Sysadmin()
     org = factories.Organization()
     dataset = factories.Dataset(owner_org=org["id"])
     resource = factories.Resource(package_id=dataset["id"], url_type="datastore")
     helpers.call_action(
         "datastore_create",
+        context={"user": sysadmin["name"]},
         resource_id=resource["id"],
         force=True,
         fields=[{"id": "行政相对人名称", "type": "text"}, {"id": "n", "type": "int"}],

@@ -89,7 +89,9 @@ def _upsert(kind: str, wanted: dict[str, Any], user: str, report: LoadReport) ->
         report.created.append(f"{kind}:{wanted['name']}")
         return created
     if current.get("state") == "deleted" or _differs(wanted, current):
-        patched = tk.get_action(f"{kind}_patch")(_context(user), {**wanted, "id": current["id"], "state": "active"})
+        patched = tk.get_action(f"{kind}_patch")(
+            _context(user), {**wanted, "id": current["id"], "state": "active"}
+        )
         report.updated.append(f"{kind}:{wanted['name']}")
         return patched
     report.unchanged.append(f"{kind}:{wanted['name']}")

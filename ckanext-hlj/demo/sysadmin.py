@@ -12,8 +12,8 @@ import secrets
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import ckan.model as model
 import ckan.plugins.toolkit as tk
+from ckan import model
 
 TOKEN_NAME = "make-run"
 
