@@ -5,6 +5,9 @@ from __future__ import annotations
 import ckan.plugins.toolkit as tk
 import click
 
+# What tk.blanket.cli registers with CKAN's CLI: the `ckan hlj` group and everything under it.
+__all__ = ["hlj"]
+
 
 @click.group(short_help="Heilongjiang open-government platform commands.")
 def hlj() -> None:

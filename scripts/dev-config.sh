@@ -53,7 +53,7 @@ qualname = werkzeug
 propagate = 0
 
 [logger_ckan]
-level = INFO
+level = WARNING
 handlers = console
 qualname = ckan
 propagate = 0

@@ -9,6 +9,7 @@ dir="$RT/dev"
 "$ROOT/scripts/services.sh" databases dev
 "$ROOT/scripts/solr.sh" start dev "$DEV_SOLR_PORT" >/dev/null
 ini="$("$ROOT/scripts/dev-config.sh")"
+env_databases dev
 export CKAN_INI="$ini"
 
 say "initialising the database (CKAN core and plugin migrations)"

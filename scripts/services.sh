@@ -46,7 +46,7 @@ postgres_start() {
 }
 
 redis_start() {
-  if redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG; then
+  if timeout 3 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG; then
     return 0
   fi
   port_in_use "$REDIS_PORT" && die "redis: port $REDIS_PORT is in use by something that is not Redis; see $REDIS_LOG"
@@ -57,7 +57,7 @@ redis_start() {
     --dir "$REDIS_DIR" --pidfile "$REDIS_PID" --logfile "$REDIS_LOG" ||
     die "redis failed to start; see $REDIS_LOG"
   for _ in $(seq 1 50); do
-    redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG && return 0
+    timeout 3 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG && return 0
     sleep 0.2
   done
   die "redis did not answer after starting; see $REDIS_LOG"

@@ -58,7 +58,7 @@ def ensure_sysadmin(name: str, email: str, path: Path) -> tuple[Credentials, boo
     if user is not None and user.state == "active" and user.sysadmin and existing and existing.user == name:
         return existing, False
 
-    context = {"ignore_auth": True, "user": tk.get_site_user({"ignore_auth": True})["name"]}
+    context = {"ignore_auth": True, "user": tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]}
     password = secrets.token_urlsafe(12)
     if user is None:
         tk.get_action("user_create")(context, {"name": name, "email": email, "password": password})

@@ -1,0 +1,1 @@
+"""Harvesters (ckanext-harvest plugins) that bring department sites, the credit system and city portals in."""

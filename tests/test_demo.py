@@ -1,0 +1,95 @@
+"""Demo data and the local sysadmin, as `make run` loads them: real records, loaded once, found in Chinese."""
+
+from __future__ import annotations
+
+import stat
+
+import pytest
+from ckan import model
+from ckan.tests import helpers
+
+from ckanext.hlj import demo
+from ckanext.hlj.catalogue.organizations import by_name, public_bodies
+from ckanext.hlj.demo.sysadmin import ensure_sysadmin
+
+pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+
+
+@pytest.fixture
+def admin(tmp_path):
+    creds, _ = ensure_sysadmin("admin", "admin@hlj.invalid", tmp_path / "admin.json")
+    return creds
+
+
+def test_load_is_idempotent(admin):
+    first = demo.load(admin.user)
+    second = demo.load(admin.user)
+
+    assert len(first.created) == len(public_bodies()) + 2  # organisations, the seed dataset and its resource
+    assert second.created == [] and second.updated == []
+    assert len(helpers.call_action("organization_list")) == len(public_bodies())
+    assert helpers.call_action("package_search", q="*:*")["count"] == 1
+
+
+def test_reform_renamed_departments_keep_their_former_names(admin):
+    demo.load(admin.user)
+
+    org = helpers.call_action("organization_show", id="hlj-scjgj")
+    extras = {e["key"]: e["value"] for e in org["extras"]}
+    assert org["title"] == "黑龙江省市场监督管理局"
+    assert "黑龙江省工商行政管理局" in extras["former_names"]
+    assert extras["seed_names"] == "工商、质监、食品药品监管"
+    harbin = helpers.call_action("organization_show", id="harbin")
+    assert {e["key"]: e["value"] for e in harbin["extras"]}["region_code"] == "230100"
+
+
+def test_catalogue_covers_the_seeds_eighteen_departments_and_thirteen_cities():
+    seed_names = [n for b in public_bodies() for n in b.seed_names]
+    assert len(seed_names) == 18 and len(set(seed_names)) == 18
+    cities = [b for b in public_bodies() if b.group == "cities"]
+    assert len(cities) == 13
+    assert {b.region_code for b in cities} >= {"230100", "232700"}
+    assert by_name("guowuyuan").reprint_issuer
+
+
+def test_seed_document_is_searchable_by_a_phrase_of_its_body(admin):
+    demo.load(admin.user)
+
+    result = helpers.call_action("package_search", q="预公开制度")
+    assert [d["name"] for d in result["results"]] == [demo.SEED_DATASET["name"]]
+    dataset = result["results"][0]
+    assert dataset["organization"]["name"] == "hlj-gov-office"
+    assert dataset["resources"][0]["url_type"] == "upload"
+
+
+def test_a_deleted_demo_record_is_restored(admin):
+    demo.load(admin.user)
+    helpers.call_action("organization_delete", context={"user": admin.user}, id="harbin")
+
+    report = demo.load(admin.user)
+
+    assert report.updated == ["organization:harbin"]
+    assert helpers.call_action("organization_show", id="harbin")["state"] == "active"
+
+
+def test_sysadmin_credentials_are_generated_private_and_reused(tmp_path):
+    path = tmp_path / "admin.json"
+    first, fresh = ensure_sysadmin("admin", "admin@hlj.invalid", path)
+    again, fresh_again = ensure_sysadmin("admin", "admin@hlj.invalid", path)
+
+    assert fresh and not fresh_again
+    assert again == first
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert model.User.get("admin").sysadmin
+    assert len(first.password) >= 16
+    # The token works against the API.
+    assert helpers.call_action("api_token_list", context={"user": "admin"}, user_id="admin")
+
+
+def test_lost_credentials_file_gets_a_new_password(tmp_path):
+    first, _ = ensure_sysadmin("admin", "admin@hlj.invalid", tmp_path / "a.json")
+    second, fresh = ensure_sysadmin("admin", "admin@hlj.invalid", tmp_path / "b.json")
+
+    assert fresh
+    assert second.password != first.password
+    assert model.User.get("admin").validate_password(second.password)
