@@ -48,8 +48,14 @@ setup_venv() {
   fi
   say "installing the virtualenv in .venv (CKAN 2.12 and this package, editable)"
   [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
-  "$VENV/bin/pip" install -q --disable-pip-version-check -U "pip>=24" "setuptools>=77" wheel
-  "$VENV/bin/pip" install -q --disable-pip-version-check -e "$ROOT[test]"
+  mkdir -p "$RT"
+  {
+    "$VENV/bin/pip" install --disable-pip-version-check -U "pip>=24" "setuptools>=77" wheel &&
+      "$VENV/bin/pip" install --disable-pip-version-check -e "$ROOT[test]"
+  } >"$RT/pip.log" 2>&1 || {
+    tail -n 30 "$RT/pip.log" >&2
+    die "installing the virtualenv failed; see $RT/pip.log"
+  }
   echo "$want" >"$stamp"
 }
 
