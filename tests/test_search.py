@@ -117,3 +117,18 @@ def test_private_dataset_is_not_found_anonymously_over_http(app, org):
         "/api/3/action/package_search", query_string={"q": "行政许可", "include_private": "true"}
     ).json
     assert [d["name"] for d in body["result"]["results"]] == ["public-one"]
+
+
+def test_traditional_characters_find_simplified_titles(org):
+    factories.Dataset(name="harbin-air", title="哈尔滨市空气质量监测数据", owner_org=org["id"])
+
+    assert search("哈爾濱") == ["harbin-air"]
+
+
+def test_unspaced_han_run_followed_by_latin_or_digits(org):
+    # The query side keeps the position after a Han run, so what follows it still lines up with the index.
+    factories.Dataset(name="doc", title="关于印发黑政办发〔2017〕10号文件的通知", owner_org=org["id"])
+    factories.Dataset(name="api-doc", title="政务服务API接口说明", owner_org=org["id"])
+
+    assert search("政务服务API") == ["api-doc"]
+    assert search("黑政办发〔2017〕10号")[0] == "doc"
