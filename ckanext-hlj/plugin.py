@@ -12,6 +12,8 @@ from ckanext.hlj import search
 
 @tk.blanket.config_declarations
 @tk.blanket.cli
+@tk.blanket.helpers
+@tk.blanket.validators
 class HljPlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
     p.implements(p.IPackageController, inherit=True)

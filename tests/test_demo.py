@@ -35,12 +35,13 @@ def test_reform_renamed_departments_keep_their_former_names(admin):
     demo.load(admin.user)
 
     org = helpers.call_action("organization_show", id="hlj-scjgj")
-    extras = {e["key"]: e["value"] for e in org["extras"]}
     assert org["title"] == "黑龙江省市场监督管理局"
-    assert "黑龙江省工商行政管理局" in extras["former_names"]
-    assert extras["seed_names"] == "工商、质监、食品药品监管"
+    assert "黑龙江省工商行政管理局" in org["former_names"]
+    assert org["seed_names"] == ["工商", "质监", "食品药品监管"]
+    assert org["org_kind"] == "department" and org["parent_org"] == "hlj-gov"
     harbin = helpers.call_action("organization_show", id="harbin")
-    assert {e["key"]: e["value"] for e in harbin["extras"]}["region_code"] == "230100"
+    assert harbin["region_code"] == "230100" and harbin["admin_level"] == "city"
+    assert helpers.call_action("organization_show", id="guowuyuan")["region_code"] == "100000"
 
 
 def test_catalogue_covers_the_seeds_eighteen_departments_and_thirteen_cities():
@@ -59,6 +60,8 @@ def test_seed_document_is_searchable_by_a_phrase_of_its_body(admin):
     assert [d["name"] for d in result["results"]] == [demo.SEED_DATASET["name"]]
     dataset = result["results"][0]
     assert dataset["organization"]["name"] == "hlj-gov-office"
+    assert dataset["type"] == "policy" and dataset["written_date"] == "2017-03-20"
+    assert dataset["is_reprint"] is False, "the general office publishes its own document"
     assert dataset["resources"][0]["url_type"] == "upload"
 
 

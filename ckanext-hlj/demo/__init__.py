@@ -15,22 +15,27 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from werkzeug.datastructures import FileStorage
 
+from ckanext.hlj.catalogue import codelists
 from ckanext.hlj.catalogue.organizations import PublicBody, public_bodies
 
 log = logging.getLogger(__name__)
 
 SEED_TEXT_FILE = "seed-2017-zhengwu-gongkai-shishi-yijian.txt"
 SEED_DATASET = {
+    "type": "policy",
     "name": "hlj-2017-zhengwu-gongkai-shishi-yijian",
     "title": "关于全面推进政务公开工作的实施意见",
     "owner_org": "hlj-gov-office",
-    "author": "中共黑龙江省委办公厅 黑龙江省人民政府办公厅",
+    "policy_role": "document",
+    "issuer": "中共黑龙江省委办公厅、黑龙江省人民政府办公厅",
+    "issuer_level": "provincial_government",
+    "written_date": "2017-03-20",
+    "policy_topic": "02.01",
+    "disclosure_attribute": "proactive",
+    "validity": "valid",
+    "reprint_required": True,
     "license_id": "other-open",
     "tags": [{"name": n} for n in ("政务公开", "五公开", "政策文件", "实施意见")],
-    "extras": [
-        {"key": "issuer", "value": "中共黑龙江省委办公厅、黑龙江省人民政府办公厅"},
-        {"key": "written_date", "value": "2017-03-20"},
-    ],
 }
 
 
@@ -49,19 +54,17 @@ def _context(user: str) -> dict[str, Any]:
 
 
 def _organization_dict(body: PublicBody) -> dict[str, Any]:
-    extras = {
-        "org_kind": body.kind,
-        "admin_level": body.level,
-        "region_code": body.region_code,
-        "parent_org": body.parent or "",
-        "former_names": "；".join(body.former_names),
-        "seed_names": "、".join(body.seed_names),
-        "reprint_issuer": "true" if body.reprint_issuer else "false",
-    }
+    """The organisation as our scheming schema stores it (codes, not labels, so reloading finds no change)."""
     return {
         "name": body.name,
         "title": body.title,
-        "extras": [{"key": k, "value": v} for k, v in extras.items() if v],
+        "org_kind": codelists.validate_choice("organization_kind", body.kind),
+        "admin_level": codelists.validate_choice("administrative_level", body.level),
+        "region_code": body.region_code,
+        "parent_org": body.parent or "",
+        "former_names": list(body.former_names),
+        "seed_names": list(body.seed_names),
+        "reprint_issuer": body.reprint_issuer,
     }
 
 
@@ -76,7 +79,7 @@ def _differs(wanted: dict[str, Any], current: dict[str, Any]) -> bool:
                 return True
         elif key == "owner_org":
             continue  # package_show returns the id; ownership is fixed at creation
-        elif current.get(key) != value:
+        elif current.get(key, "") != value:
             return True
     return False
 

@@ -1,0 +1,1 @@
+"""Business logic of ckanext-hlj: validators now; actions, auth and schemas as they come."""
