@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from ckan import plugins
+from ckan.tests import factories
 
 # Plugins with database migrations of their own; CKAN's stock clean_db rebuilds only the core tables.
 MIGRATED_PLUGINS = ("activity", "harvest")
@@ -15,3 +16,16 @@ def clean_db(reset_db, migrate_db_for):
     for plugin in MIGRATED_PLUGINS:
         if plugins.plugin_loaded(plugin):
             migrate_db_for(plugin)
+
+
+class Organization(factories.Organization):
+    """CKAN's organization factory with the fields our organization schema requires (a provincial department)."""
+
+    org_kind = "department"
+    admin_level = "province"
+    region_code = "230000"
+
+
+@pytest.fixture
+def make_organization():
+    return Organization

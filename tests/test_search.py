@@ -16,8 +16,8 @@ def search(q: str, **kwargs) -> list[str]:
 
 
 @pytest.fixture
-def org():
-    return factories.Organization(name="hlj-scjgj", title="黑龙江省市场监督管理局")
+def org(make_organization):
+    return make_organization(name="hlj-scjgj", title="黑龙江省市场监督管理局")
 
 
 def test_word_inside_unspaced_chinese_title_is_found(org):

@@ -38,9 +38,9 @@ def test_redis_is_reachable_on_its_own_database():
 
 
 @pytest.mark.usefixtures("clean_db")
-def test_datastore_round_trip():
+def test_datastore_round_trip(make_organization):
     sysadmin = factories.Sysadmin()
-    org = factories.Organization()
+    org = make_organization()
     dataset = factories.Dataset(owner_org=org["id"])
     resource = factories.Resource(package_id=dataset["id"], url_type="datastore")
     helpers.call_action(

@@ -22,8 +22,8 @@ def test_home_page_is_chinese(app):
     assert "数据集" in soup.get_text()
 
 
-def test_dataset_page_is_chinese(app):
-    org = factories.Organization(name="hlj-gov-office", title="黑龙江省人民政府办公厅")
+def test_dataset_page_is_chinese(app, make_organization):
+    org = make_organization(name="hlj-gov-office", title="黑龙江省人民政府办公厅")
     factories.Dataset(name="seed", title="关于全面推进政务公开工作的实施意见", owner_org=org["id"])
 
     soup = page(app, "/dataset/seed")
@@ -33,8 +33,8 @@ def test_dataset_page_is_chinese(app):
     assert "数据集" in soup.get_text()
 
 
-def test_dataset_search_page_finds_chinese_sub_phrase(app):
-    org = factories.Organization()
+def test_dataset_search_page_finds_chinese_sub_phrase(app, make_organization):
+    org = make_organization()
     factories.Dataset(name="xzxk", title="黑龙江省行政许可事项目录", owner_org=org["id"])
     factories.Dataset(name="other", title="哈尔滨市空气质量监测数据", owner_org=org["id"])
 
