@@ -7,7 +7,7 @@ from typing import Any
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
-from ckanext.hlj import search
+from ckanext.hlj import harvest_queue, search
 
 
 @tk.blanket.config_declarations
@@ -16,6 +16,7 @@ from ckanext.hlj import search
 @tk.blanket.validators
 class HljPlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
+    p.implements(p.IConfigurable)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.ITranslation)
 
@@ -23,6 +24,11 @@ class HljPlugin(p.SingletonPlugin):
 
     def update_config(self, config: Any) -> None:
         tk.add_template_directory(config, "templates")
+
+    # IConfigurable
+
+    def configure(self, config: Any) -> None:
+        harvest_queue.install()
 
     # IPackageController
 

@@ -22,10 +22,21 @@ ckan_cli -c "$ini" datastore set-permissions 2>>"$dir/logs/db-init.log" |
   as_postgres psql -p "$PG_PORT" -v ON_ERROR_STOP=1 -q -d "$DATASTORE_DB" >>"$dir/logs/db-init.log" 2>&1 ||
   die "setting DataStore permissions failed; see $dir/logs/db-init.log"
 
+if [ -f "$dir/solr.reindex-needed" ]; then
+  say "the Solr configset changed: rebuilding the search index"
+  ckan_cli -c "$ini" search-index rebuild -q >>"$dir/logs/db-init.log" 2>&1 ||
+    die "ckan search-index rebuild failed; see $dir/logs/db-init.log"
+  rm -f "$dir/solr.reindex-needed"
+fi
+
 ckan_cli -c "$ini" hlj demo sysadmin --credentials "$dir/admin-credentials.json" >"$dir/admin.txt"
 say "loading demo data"
 ckan_cli -c "$ini" hlj demo load --user admin
 
+# Restarted at every run, so they always run the current code and config.
+for name in worker gather fetch harvest-scheduler; do
+  stop_pidfile "$name" "$dir/pids/$name.pid" 20
+done
 start_background "jobs worker" "$dir/pids/worker.pid" "$dir/logs/worker.log" \
   "$VENV/bin/ckan" -c "$ini" jobs worker
 start_background "harvest gather consumer" "$dir/pids/gather.pid" "$dir/logs/gather.log" \

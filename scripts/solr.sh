@@ -24,14 +24,30 @@ core_answers() {
   curl -fsS --max-time 5 "$(core_url "$1")/select?q=*:*&rows=0" >/dev/null 2>&1
 }
 
+# The configset as it would be generated now, hashed: a running node built from another one is restarted.
+configset_hash() {
+  local tmp
+  tmp="$(mktemp -d)"
+  "$VENV/bin/python" "$ROOT/solr/build_configset.py" "$tmp" 2>/dev/null && (cd "$tmp/conf" && cat ./* | sha256sum | cut -c1-16)
+  rm -rf "$tmp"
+}
+
 start() {
-  local port="$1" fresh="$2"
+  local port="$1" fresh="$2" want
+  want="$(configset_hash)"
   if pid_alive "$pidfile" && [ -s "$portfile" ] && core_answers "$(cat "$portfile")"; then
-    say "solr ($env) already running at $(core_url "$(cat "$portfile")")"
-    core_url "$(cat "$portfile")"
-    return 0
+    if [ "$(cat "$dir/solr.conf-hash" 2>/dev/null)" = "$want" ]; then
+      say "solr ($env) already running at $(core_url "$(cat "$portfile")")"
+      core_url "$(cat "$portfile")"
+      return 0
+    fi
+    say "solr ($env): the configset changed; restarting the node"
   fi
   stop_pidfile "solr ($env)" "$pidfile"
+  if [ "$fresh" != 1 ] && [ -d "$home/ckan/data" ] && [ "$(cat "$dir/solr.conf-hash" 2>/dev/null)" != "$want" ]; then
+    # The analysis may have changed: the index must be rebuilt from the database (scripts/run.sh does it).
+    touch "$dir/solr.reindex-needed"
+  fi
   if [ "$port" != 0 ] && port_in_use "$port"; then
     die "solr ($env): port $port is already in use by another process (a Solr of another checkout?). Stop it, or set HLJ_SOLR_PORT. Log: $log"
   fi
@@ -65,6 +81,7 @@ start() {
   fi
   port="$(grep -m1 '^HLJ_SOLR_READY' "$log" | cut -d' ' -f2)"
   echo "$port" >"$portfile"
+  echo "$want" >"$dir/solr.conf-hash"
   core_answers "$port" || die "solr ($env) started but core 'ckan' does not answer; see $log"
   say "solr ($env) ready at $(core_url "$port") (${waited}s), log: $log"
   core_url "$port"
