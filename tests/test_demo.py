@@ -96,3 +96,21 @@ def test_lost_credentials_file_gets_a_new_password(tmp_path):
     assert fresh
     assert second.password != first.password
     assert model.User.get("admin").validate_password(second.password)
+
+
+def test_an_older_demo_record_of_another_type_is_replaced(admin, make_organization):
+    make_organization(name="hlj-gov-office", title="黑龙江省人民政府办公厅")
+    helpers.call_action(
+        "package_create",
+        context={"user": admin.user},
+        name=demo.SEED_DATASET["name"],
+        title="旧版演示数据",
+        owner_org="hlj-gov-office",
+    )
+
+    report = demo.load(admin.user)
+
+    assert f"package:{demo.SEED_DATASET['name']}" in report.updated
+    shown = helpers.call_action("package_show", id=demo.SEED_DATASET["name"])
+    assert shown["type"] == "policy" and shown["written_date"] == "2017-03-20"
+    assert demo.load(admin.user).updated == []

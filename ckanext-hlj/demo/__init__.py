@@ -91,6 +91,12 @@ def _upsert(kind: str, wanted: dict[str, Any], user: str, report: LoadReport) ->
         created = tk.get_action(f"{kind}_create")(_context(user), dict(wanted))
         report.created.append(f"{kind}:{wanted['name']}")
         return created
+    if kind == "package" and current.get("type") != wanted.get("type", current.get("type")):
+        # CKAN never changes a dataset's type in place; an older demo record of another type is replaced.
+        tk.get_action("dataset_purge")(_context(user), {"id": current["id"]})
+        replaced = tk.get_action("package_create")(_context(user), dict(wanted))
+        report.updated.append(f"{kind}:{wanted['name']}")
+        return replaced
     if current.get("state") == "deleted" or _differs(wanted, current):
         patched = tk.get_action(f"{kind}_patch")(
             _context(user), {**wanted, "id": current["id"], "state": "active"}
