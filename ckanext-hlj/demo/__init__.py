@@ -135,7 +135,8 @@ def load(user: str) -> LoadReport:
     report = LoadReport()
     for body in public_bodies():
         _upsert("organization", _organization_dict(body), user, report)
-    text = seed_text()
+    # One paragraph per line of the document: its notes are rendered as Markdown.
+    text = "\n\n".join(line for line in seed_text().splitlines() if line.strip())
     dataset = _upsert("package", {**SEED_DATASET, "notes": text}, user, report)
     _ensure_seed_resource(dataset, user, report)
     log.info("demo data: %s", report.summary())
