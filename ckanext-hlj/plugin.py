@@ -14,6 +14,9 @@ from ckanext.hlj import harvest_queue, search
 @tk.blanket.cli
 @tk.blanket.helpers
 @tk.blanket.validators
+@tk.blanket.actions
+@tk.blanket.auth_functions
+@tk.blanket.blueprints
 class HljPlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
     p.implements(p.IConfigurable)
