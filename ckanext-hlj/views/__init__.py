@@ -6,4 +6,4 @@ from ckanext.hlj.logic.collect import exported as _exported
 
 _members = _exported(sys.modules[__name__])
 globals().update(_members)
-__all__ = [*sorted(_members)]
+__all__ = [*sorted(_members)]  # noqa: PLE0604 - names collected at import time
