@@ -7,7 +7,7 @@ from typing import Any
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
-from ckanext.hlj import harvest_queue, search
+from ckanext.hlj import harvest_queue, review, search
 
 
 @tk.blanket.config_declarations
@@ -32,6 +32,7 @@ class HljPlugin(p.SingletonPlugin):
 
     def configure(self, config: Any) -> None:
         harvest_queue.install()
+        review.create_tables()
 
     # IPackageController
 

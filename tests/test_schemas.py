@@ -35,6 +35,7 @@ def org(sysadmin):
         org_kind="政府部门",
         admin_level="省",
         region_code="230000",
+        review_required=False,
     )
 
 

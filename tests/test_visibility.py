@@ -24,6 +24,7 @@ def _org(user, name):
         org_kind="政府部门",
         admin_level="省",
         region_code="230000",
+        review_required=False,
     )
 
 

@@ -15,7 +15,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.navl.dictization_functions import missing
 from ckanext.scheming.validation import scheming_validator
 
-from ckanext.hlj import visibility
+from ckanext.hlj import review, visibility
 from ckanext.hlj.catalogue import codelists, contact, dates, divisions, doc_number, service_codes, uscc
 from ckanext.hlj.catalogue.errors import InvalidValue
 
@@ -39,6 +39,7 @@ __all__ = [
     "hlj_region_code",
     "hlj_required_for_interpretation",
     "hlj_required_when",
+    "hlj_review_status",
     "hlj_uscc",
 ]
 
@@ -157,10 +158,16 @@ def hlj_required_when(other: str, *codes: str) -> Callable[..., None]:
 
 
 def hlj_enforce_private(key: Any, data: dict, errors: dict, context: dict) -> None:
-    """Force ``private`` on for records the law keeps out of public view (see ckanext.hlj.visibility)."""
+    """Force ``private`` on for records the law keeps out of public view (see ckanext.hlj.visibility) and for
+    records not yet approved by the organisation's confidentiality review (see ckanext.hlj.review)."""
     values = {field: data.get((field,)) for field, _ in visibility.RESTRICTED}
-    if visibility.restricting_reason(values):
+    if visibility.restricting_reason(values) or review.next_status(data, context) != review.APPROVED:
         data[key] = True
+
+
+def hlj_review_status(key: Any, data: dict, errors: dict, context: dict) -> None:
+    """The record's review status: never taken from the client, only from the review actions (see review.py)."""
+    data[key] = review.next_status(data, context)
 
 
 def _message(zh: str, en: str) -> str:
