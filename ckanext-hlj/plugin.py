@@ -7,7 +7,7 @@ from typing import Any
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
-from ckanext.hlj import harvest_queue, review, search
+from ckanext.hlj import facets, harvest_queue, review, search
 
 
 @tk.blanket.config_declarations
@@ -21,6 +21,7 @@ class HljPlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
     p.implements(p.IConfigurable)
     p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IFacets, inherit=True)
     p.implements(p.ITranslation)
 
     # IConfigurer
@@ -38,6 +39,24 @@ class HljPlugin(p.SingletonPlugin):
 
     def before_dataset_search(self, search_params: dict[str, Any]) -> dict[str, Any]:
         return search.add_chinese_query_fields(search_params)
+
+    def after_dataset_search(
+        self, search_results: dict[str, Any], search_params: dict[str, Any]
+    ) -> dict[str, Any]:
+        return facets.label_items(search_results)
+
+    def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
+        return facets.index_fields(pkg_dict)
+
+    # IFacets
+
+    def dataset_facets(self, facets_dict: dict[str, Any], package_type: str) -> dict[str, Any]:
+        return facets.add_facets(facets_dict, package_type)
+
+    def organization_facets(
+        self, facets_dict: dict[str, Any], organization_type: str, package_type: str | None
+    ) -> dict[str, Any]:
+        return facets.add_facets(facets_dict, package_type)
 
     # ITranslation
 
