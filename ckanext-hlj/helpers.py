@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+import ckan.plugins.toolkit as tk
+
 from ckanext.hlj.catalogue import codelists, divisions
 
-__all__ = ["hlj_codelist_choices", "hlj_region_choices"]
+__all__ = [
+    "hlj_codelist_choices",
+    "hlj_interpretations",
+    "hlj_interpreted_document",
+    "hlj_region_choices",
+    "hlj_review_info",
+    "hlj_review_status_label",
+]
 
 
 def hlj_codelist_choices(field: dict[str, Any]) -> list[dict[str, Any]]:
@@ -24,3 +33,64 @@ def hlj_region_choices(field: dict[str, Any]) -> list[dict[str, Any]]:
             for county in divisions.counties(city.code)
         ]
     return choices
+
+
+def hlj_interpretations(pkg: dict[str, Any]) -> list[dict[str, Any]]:
+    """The interpretations (政策解读) the current user may see of a policy document."""
+    if pkg.get("policy_role") != "document":
+        return []
+    result = tk.get_action("package_search")(
+        {},
+        {
+            "fq": f'+dataset_type:policy +interprets:"{pkg["name"]}"',
+            "rows": 100,
+            "sort": "metadata_created asc",
+        },
+    )
+    return result["results"]
+
+
+def hlj_interpreted_document(pkg: dict[str, Any]) -> dict[str, Any] | None:
+    """The document an interpretation explains, if the current user may see it."""
+    name = pkg.get("interprets")
+    if not name:
+        return None
+    try:
+        return tk.get_action("package_show")({}, {"id": name})
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return None
+
+
+def hlj_review_info(pkg: dict[str, Any]) -> dict[str, Any] | None:
+    """The record's review status and decisions for members of its organisation; None for everyone else."""
+    if not pkg.get("review_status"):
+        return None
+    try:
+        info = tk.get_action("hlj_review_list")({}, {"id": pkg["id"]})
+    except tk.NotAuthorized:
+        return None
+    info["can_decide"] = _can_decide(pkg)
+    return info
+
+
+def _can_decide(pkg: dict[str, Any]) -> bool:
+    try:
+        return tk.check_access("hlj_review_decide", {}, {"id": pkg["id"]})
+    except tk.NotAuthorized:
+        return False
+
+
+REVIEW_LABELS = {
+    "pending": {"zh_Hans_CN": "待审查", "en": "Awaiting review"},
+    "approved": {"zh_Hans_CN": "已通过", "en": "Approved"},
+    "rejected": {"zh_Hans_CN": "已退回", "en": "Returned"},
+}
+
+
+def hlj_review_status_label(status: str) -> str:
+    from ckanext.hlj.logic.validators import request_language  # noqa: PLC0415
+
+    labels = REVIEW_LABELS.get(status)
+    if not labels:
+        return status
+    return labels["en"] if request_language().startswith("en") else labels["zh_Hans_CN"]

@@ -69,4 +69,4 @@ class HljPlugin(p.SingletonPlugin):
         return os.path.join(os.path.dirname(__file__), "i18n")
 
     def i18n_locales(self) -> list[str]:
-        return ["zh_Hans_CN", "en"]
+        return ["zh_Hans_CN"]  # msgids are English
