@@ -24,8 +24,8 @@ DEV_SOLR_PORT="${HLJ_SOLR_PORT:-8983}"
 DEV_WEB_PORT="${HLJ_WEB_PORT:-5000}"
 
 # A short, stable id of this checkout, so a second clone on the same machine gets its own test databases and
-# Redis database number instead of trampling the first one's.
-CHECKOUT_ID="$(printf '%s' "$ROOT" | sha1sum | cut -c1-8)"
+# Redis database number instead of trampling the first one's. HLJ_CHECKOUT_ID overrides it (two suites at once).
+CHECKOUT_ID="${HLJ_CHECKOUT_ID:-$(printf '%s' "$ROOT" | sha1sum | cut -c1-8)}"
 
 say() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
 warn() { printf '\033[1;33mwarning:\033[0m %s\n' "$*" >&2; }

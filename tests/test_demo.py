@@ -25,10 +25,24 @@ def test_load_is_idempotent(admin):
     first = demo.load(admin.user)
     second = demo.load(admin.user)
 
-    assert len(first.created) == len(public_bodies()) + 2  # organisations, the seed dataset and its resource
+    records = demo.demo_records()
+    # organisations, the seed dataset and its resource, the records of each type
+    assert len(first.created) == len(public_bodies()) + 2 + len(records)
     assert second.created == [] and second.updated == []
     assert len(helpers.call_action("organization_list")) == len(public_bodies())
-    assert helpers.call_action("package_search", q="*:*")["count"] == 1
+    assert {r["type"] for r in records} == {
+        "policy",
+        "disclosure",
+        "service-item",
+        "open-data",
+        "credit-publication",
+    }
+    # Everything is public after the loader's review except the item the law keeps private.
+    public = helpers.call_action("package_search", q="*:*", rows=100)["results"]
+    assert len(public) == 1 + len(records) - 1
+    assert "rst-ganbu-renmian-guocheng" not in {d["name"] for d in public}
+    owners = {r["owner_org"] for r in records}
+    assert {"harbin", "daqing"} <= owners and len(owners - {"harbin", "daqing"}) >= 3
 
 
 def test_reform_renamed_departments_keep_their_former_names(admin):
@@ -67,12 +81,12 @@ def test_seed_document_is_searchable_by_a_phrase_of_its_body(admin):
 
 def test_a_deleted_demo_record_is_restored(admin):
     demo.load(admin.user)
-    helpers.call_action("organization_delete", context={"user": admin.user}, id="harbin")
+    helpers.call_action("organization_delete", context={"user": admin.user}, id="qiqihar")
 
     report = demo.load(admin.user)
 
-    assert report.updated == ["organization:harbin"]
-    assert helpers.call_action("organization_show", id="harbin")["state"] == "active"
+    assert report.updated == ["organization:qiqihar"]
+    assert helpers.call_action("organization_show", id="qiqihar")["state"] == "active"
 
 
 def test_sysadmin_credentials_are_generated_private_and_reused(tmp_path):

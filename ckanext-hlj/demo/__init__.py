@@ -13,14 +13,17 @@ from importlib import resources
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+import yaml
 from werkzeug.datastructures import FileStorage
 
+from ckanext.hlj import schema_fields
 from ckanext.hlj.catalogue import codelists
 from ckanext.hlj.catalogue.organizations import PublicBody, public_bodies
 
 log = logging.getLogger(__name__)
 
 SEED_TEXT_FILE = "seed-2017-zhengwu-gongkai-shishi-yijian.txt"
+RECORDS_FILE = "records.yaml"
 SEED_DATASET = {
     "type": "policy",
     "name": "hlj-2017-zhengwu-gongkai-shishi-yijian",
@@ -142,6 +145,15 @@ def _approve(dataset: dict[str, Any], user: str, report: LoadReport) -> None:
         report.updated.append(f"review:{dataset['name']}")
 
 
+def demo_records() -> list[dict[str, Any]]:
+    """The demo records of each dataset type (records.yaml), with code-list labels turned into codes.
+
+    Codes, not labels, so that a second load compares equal to what the first stored and changes nothing.
+    """
+    records = yaml.safe_load(resources.files(__package__).joinpath(RECORDS_FILE).read_text("utf-8"))
+    return [schema_fields.as_stored(r, schema_fields.code_list_fields(r["type"])) for r in records]
+
+
 def load(user: str) -> LoadReport:
     """Create or refresh the demo organisations and datasets, acting as ``user`` (a sysadmin)."""
     report = LoadReport()
@@ -152,5 +164,7 @@ def load(user: str) -> LoadReport:
     dataset = _upsert("package", {**SEED_DATASET, "notes": text}, user, report)
     _ensure_seed_resource(dataset, user, report)
     _approve(dataset, user, report)
+    for record in demo_records():
+        _approve(_upsert("package", record, user, report), user, report)
     log.info("demo data: %s", report.summary())
     return report
