@@ -27,6 +27,10 @@ if [ -f "$dir/solr.reindex-needed" ]; then
   ckan_cli -c "$ini" search-index rebuild -q >>"$dir/logs/db-init.log" 2>&1 ||
     die "ckan search-index rebuild failed; see $dir/logs/db-init.log"
   rm -f "$dir/solr.reindex-needed"
+else
+  # A Solr home rebuilt from scratch (a wiped .runtime) next to a database that kept its datasets.
+  ckan_cli -c "$ini" search-index rebuild --only-missing -q >>"$dir/logs/db-init.log" 2>&1 ||
+    die "ckan search-index rebuild failed; see $dir/logs/db-init.log"
 fi
 
 ckan_cli -c "$ini" hlj demo sysadmin --credentials "$dir/admin-credentials.json" >"$dir/admin.txt"
