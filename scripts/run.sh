@@ -39,7 +39,7 @@ ckan_cli -c "$ini" hlj demo load --user admin
 
 # Restarted at every run, so they always run the current code and config.
 for name in worker gather fetch harvest-scheduler; do
-  stop_pidfile "$name" "$dir/pids/$name.pid" 20
+  stop_pidfile "$name" "$dir/pids/$name.pid" 5
 done
 start_background "jobs worker" "$dir/pids/worker.pid" "$dir/logs/worker.log" \
   "$VENV/bin/ckan" -c "$ini" jobs worker
