@@ -201,6 +201,8 @@ def _labels_index(columns: list[Column]) -> tuple[dict[str, Column], set[str]]:
 
 def _read_sheet(ws: Any, columns: list[Column], lang: str | None, warnings: list[Problem]) -> _Sheet:
     """The sheet's data rows with their cells mapped to columns by the field-name row, else by the labels."""
+    if hasattr(ws, "reset_dimensions"):  # read-only sheets trust the file's stated size, which may be wrong
+        ws.reset_dimensions()
     rows = [tuple(r) for r in ws.iter_rows(values_only=True)]
     header = rows[0] if rows else ()
     names_row = [cell_text(v) for v in (rows[1] if len(rows) > 1 else ())]
