@@ -48,45 +48,7 @@ ckan.devserver.host = 127.0.0.1
 ckan.devserver.port = $web_port
 
 # Quiet logs: a line per request would be part of what is measured.
-[loggers]
-keys = root, ckan, ckanext, werkzeug
-
-[handlers]
-keys = console
-
-[formatters]
-keys = generic
-
-[logger_root]
-level = WARNING
-handlers = console
-
-[logger_werkzeug]
-level = WARNING
-handlers = console
-qualname = werkzeug
-propagate = 0
-
-[logger_ckan]
-level = WARNING
-handlers = console
-qualname = ckan
-propagate = 0
-
-[logger_ckanext]
-level = WARNING
-handlers = console
-qualname = ckanext
-propagate = 0
-
-[handler_console]
-class = StreamHandler
-args = (sys.stderr,)
-level = NOTSET
-formatter = generic
-
-[formatter_generic]
-format = %(asctime)s %(levelname)-5.5s [%(name)s] %(message)s
+$(ckan_logging_sections WARNING WARNING WARNING)
 INI
   mv "$ini.tmp" "$ini"
 )

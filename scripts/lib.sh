@@ -143,3 +143,48 @@ env_databases() {
 ckan_cli() {
   "$VENV/bin/ckan" "$@"
 }
+
+# Print the logging sections of a generated CKAN ini: ckan_logging_sections WERKZEUG CKAN CKANEXT (levels).
+ckan_logging_sections() {
+  cat <<INI
+[loggers]
+keys = root, ckan, ckanext, werkzeug
+
+[handlers]
+keys = console
+
+[formatters]
+keys = generic
+
+[logger_root]
+level = WARNING
+handlers = console
+
+[logger_werkzeug]
+level = $1
+handlers = console
+qualname = werkzeug
+propagate = 0
+
+[logger_ckan]
+level = $2
+handlers = console
+qualname = ckan
+propagate = 0
+
+[logger_ckanext]
+level = $3
+handlers = console
+qualname = ckanext
+propagate = 0
+
+[handler_console]
+class = StreamHandler
+args = (sys.stderr,)
+level = NOTSET
+formatter = generic
+
+[formatter_generic]
+format = %(asctime)s %(levelname)-5.5s [%(name)s] %(message)s
+INI
+}
