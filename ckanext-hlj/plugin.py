@@ -7,7 +7,7 @@ from typing import Any
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
-from ckanext.hlj import facets, harvest_queue, review, search
+from ckanext.hlj import facets, harvest_queue, search, tables
 
 
 @tk.blanket.config_declarations
@@ -33,7 +33,7 @@ class HljPlugin(p.SingletonPlugin):
 
     def configure(self, config: Any) -> None:
         harvest_queue.install()
-        review.create_tables()
+        tables.create_all()
 
     # IPackageController
 
@@ -44,6 +44,12 @@ class HljPlugin(p.SingletonPlugin):
         self, search_results: dict[str, Any], search_params: dict[str, Any]
     ) -> dict[str, Any]:
         return facets.label_items(search_results)
+
+    def after_dataset_create(self, context: dict[str, Any], pkg_dict: dict[str, Any]) -> None:
+        if pkg_dict.get("type") == "credit-publication" and pkg_dict.get("id"):
+            from ckanext.hlj.credit import jobs  # noqa: PLC0415
+
+            jobs.enqueue_prepare_publication(pkg_dict["id"])
 
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
         return facets.index_fields(pkg_dict)

@@ -17,16 +17,16 @@ import uuid
 from typing import Any
 
 from ckan import model
-from sqlalchemy import Column, DateTime, ForeignKey, Index, MetaData, Table, UnicodeText, inspect, select
+from sqlalchemy import Column, DateTime, ForeignKey, Index, Table, UnicodeText, select
+
+from ckanext.hlj import tables
+from ckanext.hlj.tables import metadata
 
 PENDING, APPROVED, REJECTED = "pending", "approved", "rejected"
 STATUSES = (PENDING, APPROVED, REJECTED)
 DECISIONS = (APPROVED, REJECTED)
 # Context key through which the review actions (and only they) set a record's status.
 CONTEXT_KEY = "hlj_review_status"
-
-# Our own metadata, so CKAN's rebuild of its core tables neither owns nor drops these.
-metadata = MetaData()
 
 decision_table = Table(
     "hlj_review_decision",
@@ -52,33 +52,6 @@ reviewer_table = Table(
 )
 
 
-def create_tables() -> bool:
-    """Create the review tables where missing, once CKAN's own tables exist (``ckan db init`` ran).
-
-    Called at start-up and before first use, so a portal whose database is initialised after start-up still gets
-    them; cheap when they exist. Returns whether the tables are there.
-    """
-    global _tables_ready  # noqa: PLW0603 - a per-process cache of a fact about the database
-    if _tables_ready:
-        return True
-    engine = model.meta.engine
-    if not inspect(engine).has_table("package"):
-        return False
-    metadata.create_all(engine, checkfirst=True)
-    _tables_ready = True
-    return True
-
-
-def drop_tables() -> None:
-    """Drop the review tables (tests do, before CKAN empties its own tables, which ours reference)."""
-    global _tables_ready  # noqa: PLW0603
-    metadata.drop_all(model.meta.engine, checkfirst=True)
-    _tables_ready = False
-
-
-_tables_ready = False
-
-
 def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -98,7 +71,7 @@ def review_required(org_id: str | None) -> bool:
 
 
 def is_reviewer(user_id: str, org_id: str) -> bool:
-    create_tables()
+    tables.create_all()
     query = select(reviewer_table.c.user_id).where(
         reviewer_table.c.group_id == org_id, reviewer_table.c.user_id == user_id
     )
@@ -106,7 +79,7 @@ def is_reviewer(user_id: str, org_id: str) -> bool:
 
 
 def reviewers(org_id: str) -> list[dict[str, Any]]:
-    create_tables()
+    tables.create_all()
     query = (
         select(reviewer_table.c.user_id, reviewer_table.c.assigned_by, reviewer_table.c.created)
         .where(reviewer_table.c.group_id == org_id)
@@ -124,7 +97,7 @@ def reviewers(org_id: str) -> list[dict[str, Any]]:
 
 
 def add_reviewer(org_id: str, user_id: str, assigned_by: str) -> None:
-    create_tables()
+    tables.create_all()
     if not is_reviewer(user_id, org_id):
         model.Session.execute(
             reviewer_table.insert().values(
@@ -134,7 +107,7 @@ def add_reviewer(org_id: str, user_id: str, assigned_by: str) -> None:
 
 
 def remove_reviewer(org_id: str, user_id: str) -> None:
-    create_tables()
+    tables.create_all()
     model.Session.execute(
         reviewer_table.delete().where(
             reviewer_table.c.group_id == org_id, reviewer_table.c.user_id == user_id
@@ -157,21 +130,36 @@ def next_status(data: dict[tuple, Any], context: dict[str, Any]) -> str:
 
     Only the review actions set a status explicitly (through the context). Otherwise: a record of an organisation
     that does not review is approved; a new record is pending; a rejected record that its editors change is
-    resubmitted (pending); anything else keeps its status.
+    resubmitted (pending); an approved record changed by someone who is neither a reviewer of its organisation
+    nor a sysadmin goes back to review (pending) — what is published must be what was reviewed; a reviewer's own
+    change keeps the approval, as the reviewer answers for it.
     """
     if context.get(CONTEXT_KEY) in STATUSES:
         return context[CONTEXT_KEY]
-    if not review_required(data.get(("owner_org",))):
+    org_id = data.get(("owner_org",))
+    if not review_required(org_id):
         return APPROVED
     package = context.get("package")
     existing = current_status(package.id if package is not None else data.get(("id",)))
     if existing in (None, REJECTED):
         return PENDING
+    if existing == APPROVED and not _may_keep_approval(context, org_id):
+        return PENDING
     return existing
 
 
+def _may_keep_approval(context: dict[str, Any], org_id: str | None) -> bool:
+    user = model.User.get(context.get("user") or "") if context.get("user") else None
+    if user is None:
+        return False
+    if user.sysadmin:
+        return True
+    group = model.Group.get(org_id) if org_id else None  # the form may still hold the organisation's name
+    return group is not None and is_reviewer(user.id, group.id)
+
+
 def record_decision(package_id: str, decision: str, user_id: str, comment: str) -> dict[str, Any]:
-    create_tables()
+    tables.create_all()
     row = {
         "id": str(uuid.uuid4()),
         "package_id": package_id,
@@ -185,7 +173,7 @@ def record_decision(package_id: str, decision: str, user_id: str, comment: str) 
 
 
 def decisions(package_id: str) -> list[dict[str, Any]]:
-    create_tables()
+    tables.create_all()
     query = (
         select(decision_table)
         .where(decision_table.c.package_id == package_id)

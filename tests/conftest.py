@@ -12,15 +12,15 @@ MIGRATED_PLUGINS = ("activity", "harvest")
 
 @pytest.fixture
 def clean_db(reset_db, migrate_db_for):
-    from ckanext.hlj import review  # noqa: PLC0415
+    from ckanext.hlj import tables  # noqa: PLC0415
 
     # Our tables reference CKAN's users and datasets: drop them before CKAN empties its tables.
-    review.drop_tables()
+    tables.drop_all()
     reset_db()
     for plugin in MIGRATED_PLUGINS:
         if plugins.plugin_loaded(plugin):
             migrate_db_for(plugin)
-    review.create_tables()
+    tables.create_all()
 
 
 class Organization(factories.Organization):

@@ -168,6 +168,29 @@ def test_publication_has_one_public_table_with_its_data_dictionary(world):
     assert "必填" in fields["CF_GSJZQ"]["info"]["notes"]
 
 
+def test_a_publication_created_like_the_form_does_gets_its_table_from_the_worker(make_organization):
+    from ckan.lib import jobs as ckan_jobs  # noqa: PLC0415
+
+    ckan_jobs.get_queue().empty()
+    org = make_organization(name="hlj-swt", title="黑龙江省商务厅", review_required=False)
+    dataset = call_action(
+        "package_create",
+        context={"user": factories.Sysadmin()["name"]},
+        type="credit-publication",
+        name="swt-xzxk",
+        title="省商务厅行政许可决定公示",
+        owner_org=org["id"],
+        credit_kind="licensing",
+    )
+    assert call_action("package_show", id=dataset["id"])["resources"] == []
+    ckan_jobs.Worker().work(burst=True)
+
+    resources = call_action("package_show", id=dataset["id"])["resources"]
+    assert len(resources) == 1
+    fields = {f["id"] for f in call_action("datastore_info", id=resources[0]["id"])["fields"]}
+    assert {"XK_WSH", "XK_XDR_MC", "first_seen_at", "source_updated_at"} <= fields
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Loading
 

@@ -642,3 +642,10 @@ def test_items_made_through_the_api_export_and_reimport_unchanged(sysadmin, org,
     assert report.counts()["updated"] == 1, report.error_lines()
     assert call_action("package_show", id=created["id"])["title"].endswith("（修订）")
     assert len(stored(dataset_type, org)) == 1
+
+
+def test_the_organisation_page_links_to_its_excel_page(app, org):
+    page = app.get(f"/organization/{org['name']}")
+    assert f'href="/organization/{org["name"]}/excel"' in page.body and "Excel 导入导出" in page.body
+    english = app.get(f"/en/organization/{org['name']}")
+    assert "Excel import and export" in english.body

@@ -124,6 +124,28 @@ def test_rejection_needs_reasons_returns_the_record_and_a_change_resubmits_it(or
     assert [d["decision"] for d in decisions] == ["rejected"]
 
 
+def test_an_editors_change_to_an_approved_record_goes_back_to_review(org):
+    created = draft(org)
+    call_action("hlj_review_decide", context=as_user("reviewer"), id=created["id"], decision="approved")
+    assert anonymous_can_find()
+
+    by_reviewer = call_action(
+        "package_patch", context=as_user("reviewer"), id=created["id"], notes="低保标准（2024年）和申请条件"
+    )
+    assert by_reviewer["review_status"] == "approved" and anonymous_can_find(), (
+        "a reviewer answers for own edits"
+    )
+
+    changed = call_action(
+        "package_patch", context=as_user("editor"), id=created["id"], notes="低保标准和申请条件"
+    )
+    assert changed["review_status"] == "pending" and changed["private"] is True
+    assert not anonymous_can_find(), "what is public must be what was reviewed"
+
+    call_action("hlj_review_decide", context=as_user("reviewer"), id=created["id"], decision="approved")
+    assert anonymous_can_find()
+
+
 def test_only_the_organisations_reviewers_decide(org):
     created = draft(org)
 

@@ -2,6 +2,7 @@
 
 :func:`expire_all` is the daily expiry: enqueue it with :func:`enqueue_expiry` (``ckan hlj credit expire
 --enqueue``, e.g. from cron or the deadline scheduler) or run it in place (``ckan hlj credit expire``).
+:func:`prepare_publication` gives a newly created publication its tables (queued by the plugin on create).
 """
 
 from __future__ import annotations
@@ -38,3 +39,33 @@ def enqueue_expiry(as_of: str | None = None):
     import ckan.plugins.toolkit as tk  # noqa: PLC0415
 
     return tk.enqueue_job(expire_all, kwargs={"as_of": as_of}, title=JOB_TITLE, rq_kwargs={"timeout": 3600})
+
+
+def prepare_publication(package_id: str) -> str | None:
+    """Create a new publication's audit table and public DataStore table, so its page offers the (empty) table
+    and its data dictionary before the first rows arrive; returns the public resource's id.
+
+    Run by the worker, not inside package_create: making the resource is itself a package update, which must not
+    be nested in the transaction of the create that triggered it. Loading rows makes the tables anyway, so a
+    job that never ran loses nothing.
+    """
+    import ckan.plugins.toolkit as tk  # noqa: PLC0415
+
+    try:
+        package = tk.get_action("package_show")({"ignore_auth": True}, {"id": package_id})
+    except tk.ObjectNotFound:
+        return None  # deleted before the worker got to it
+    if package.get("type") != "credit-publication" or package.get("state") != "active":
+        return None
+    pub, created = tables.ensure_publication(package)
+    if created:
+        store.republish(pub)
+    return pub.resource_id
+
+
+def enqueue_prepare_publication(package_id: str):
+    import ckan.plugins.toolkit as tk  # noqa: PLC0415
+
+    return tk.enqueue_job(
+        prepare_publication, [package_id], title=f"hlj: 双公示数据表 {package_id}", rq_kwargs={"timeout": 600}
+    )

@@ -19,7 +19,7 @@ import logging
 import threading
 import time
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -168,7 +168,8 @@ class _Sheet:
 # --- reading -------------------------------------------------------------------------------------------------
 
 
-def _open(file: Any) -> Any:
+def open_workbook(file: Any) -> Any:
+    """A read-only openpyxl workbook from a path, bytes, a file object or an upload; WorkbookError if unreadable."""
     if isinstance(file, bytes | bytearray):
         file = io.BytesIO(file)
     elif isinstance(file, str | Path):
@@ -786,6 +787,7 @@ def import_workbook(
     *,
     lang: str | None = None,
     defer_index_commits: bool = True,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     """Create or update ``owner_org``'s items of ``dataset_type`` from a filled template, as ``user``.
 
@@ -796,6 +798,8 @@ def import_workbook(
     request's language). Raises :class:`WorkbookError` when nothing can be imported at all and
     ``NotAuthorized`` when ``user`` may not create datasets in the organisation. With ``defer_index_commits``
     (the default) Solr commits once at the end instead of after every row (:func:`deferred_index_commits`).
+    ``progress(done, total)`` is called before the first item row and after each one (background imports show
+    it).
     """
     from ckanext.hlj.logic.validators import request_language  # noqa: PLC0415
 
@@ -805,15 +809,19 @@ def import_workbook(
     org = organization(owner_org)
     tk.check_access("package_create", {"user": user}, {"owner_org": org.id, "type": dataset_type})
     report = ImportReport(dataset_type, org.name, lang)
-    wb = _open(file)
+    wb = open_workbook(file)
     try:
         main_title, items, sub_titles = read_items(wb, layout, lang, report)
     finally:
         wb.close()
     run = _Run(layout, org, user, lang=lang, report=report, titles=(main_title, sub_titles))
     with deferred_index_commits() if defer_index_commits else contextlib.nullcontext():
-        for item in items:
+        for done, item in enumerate(items):
+            if progress is not None:
+                progress(done, len(items))
             run.row(item)
+        if progress is not None:
+            progress(len(items), len(items))
     report.rows.sort(key=lambda o: o.row)
     report.errors.sort(key=lambda p: (p.sheet != main_title, p.sheet, p.row or 0))
     report.seconds = time.perf_counter() - started

@@ -8,7 +8,9 @@ field errors and API 409 responses speak the reader's language.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -44,7 +46,23 @@ __all__ = [
 ]
 
 
+# Work done outside a request on behalf of one (a background import) answers in the requester's language.
+_language_override: ContextVar[str | None] = ContextVar("hlj_language_override", default=None)
+
+
+@contextmanager
+def answering_in(lang: str | None) -> Iterator[None]:
+    """Validators' messages in ``lang`` for the duration, whatever the request (or its absence) says."""
+    token = _language_override.set(lang or None)
+    try:
+        yield
+    finally:
+        _language_override.reset(token)
+
+
 def request_language() -> str:
+    if _language_override.get():
+        return _language_override.get()
     try:
         from ckan.lib.i18n import get_lang  # noqa: PLC0415
 

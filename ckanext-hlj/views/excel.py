@@ -2,6 +2,8 @@
 
     GET  /organization/<id>/excel                          the page (Chinese; English under /en/)
     POST /organization/<id>/excel                          upload (type, upload) → the page with the report
+                                                           (a big workbook: → the job's page)
+    GET  /organization/<id>/excel/import/<job_id>          a background import's progress, then its report
     GET  /organization/<id>/excel/template/<type>          the blank template (.xlsx)
     GET  /organization/<id>/excel/export/<type>            the organisation's items (.xlsx; private ones for members)
 
@@ -78,6 +80,8 @@ def page(id: str) -> Any:
                 report = tk.get_action("hlj_import_create")(
                     _context(), {"type": chosen, "owner_org": org["id"], "upload": upload}
                 )
+                if "job" in report:
+                    return tk.redirect_to("hlj_excel.job", id=org["name"], job_id=report["job"]["id"])
             except tk.NotAuthorized:
                 return tk.abort(403, msg(lang, "没有在该机构下导入数据的权限", "Not allowed to import here"))
             except tk.ValidationError as failure:
@@ -91,6 +95,34 @@ def page(id: str) -> Any:
             "can_import": _can_import(org),
             "report": report,
             "error": error,
+            "is_en": lang.startswith("en"),
+        },
+    )
+
+
+@hlj_excel.route("/organization/<id>/excel/import/<job_id>")
+def job(id: str, job_id: str) -> Any:
+    """A background import: its progress (the page refreshes itself until the job is done), then its report."""
+    lang = request_language()
+    org = _organization(id)
+    try:
+        status = tk.get_action("hlj_import_show")(_context(), {"id": job_id})
+    except tk.ObjectNotFound:
+        return tk.abort(404, msg(lang, "找不到该导入任务", "No such import job"))
+    except tk.NotAuthorized:
+        return tk.abort(403, msg(lang, "没有查看该导入任务的权限", "Not allowed to see this import"))
+    if status["owner_org"] != org["id"]:
+        return tk.abort(404, msg(lang, "找不到该导入任务", "No such import job"))
+    return tk.render(
+        "hlj/excel/page.html",
+        extra_vars={
+            "organization": org,
+            "types": _types(lang),
+            "chosen": status["type"],
+            "can_import": _can_import(org),
+            "report": status["report"],
+            "job": status,
+            "error": status["error"],
             "is_en": lang.startswith("en"),
         },
     )
