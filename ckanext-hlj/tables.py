@@ -43,3 +43,4 @@ def _import_table_modules() -> None:
     # Every module that defines a table on ``metadata``, so create_all sees them all whoever calls it first.
     from ckanext.hlj import review  # noqa: F401, PLC0415
     from ckanext.hlj.excel import jobs  # noqa: F401, PLC0415
+    from ckanext.hlj.harvesters import state  # noqa: F401, PLC0415
