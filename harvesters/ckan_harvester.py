@@ -37,6 +37,13 @@ CORE_FIELDS = ("title", "notes", "tags", "resources", "url", "version", "license
 
 
 class HljCkanHarvester(CKANHarvester):
+    # CKAN's SingletonPlugin keeps its instance in ``cls._instance``, which a subclass would inherit: without an
+    # attribute of its own, loading this plugin hands back the stock harvester's instance.
+    def __new__(cls, *args: Any, **kwargs: Any):
+        if "_instance" not in cls.__dict__:
+            cls._instance = object.__new__(cls)
+        return cls._instance
+
     def info(self) -> dict[str, str]:
         return {
             "name": "hlj_ckan",

@@ -16,6 +16,7 @@ A file is recognised by its SHA-256: one already gathered is not read again. Con
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -198,8 +199,7 @@ class HljCreditHarvester(HljHarvester):
                 yield path.name, lambda path=path: open(path, "rb")
             return
         url = source.url.strip()
-        policy = FetchPolicy.from_config(tk.config)
-        policy = type(policy)(**{**policy.__dict__, "max_bytes": config.max_bytes})
+        policy = dataclasses.replace(FetchPolicy.from_config(tk.config), max_bytes=config.max_bytes)
         with Fetcher(policy) as fetcher:
             response = fetcher.get(url)
         spool = tempfile.SpooledTemporaryFile(max_size=64 << 20)
