@@ -45,6 +45,7 @@ log = logging.getLogger(__name__)
 DATASET_TYPE = "policy"
 FULL_CRAWL_KEY = "last_full_crawl"
 NEW, CHANGED, RECHECK, WITHDRAW = "new", "changed", "recheck", "withdraw"
+MAX_ATTEMPTS = 5  # runs in which a failing item is tried before only the full crawl tries it again
 # Fields a harvest owns on a record; anything else (set by a person) is left as it is on update.
 HARVESTED_FIELDS = (
     "title",
@@ -107,6 +108,9 @@ class HljSiteHarvester(HljHarvester):
                     if entry.url in seen:
                         continue  # the same item listed twice (on two pages, or twice on one)
                     seen.add(entry.url)
+                    if not self._may_fetch(fetcher, entry.url):
+                        log.info("hlj_site %s: %s is off the allowed hosts, skipped", source.url, entry.url)
+                        continue
                     previous = by_url.get(entry.url)
                     status = self._status(previous, entry, full)
                     if status is None:
@@ -122,11 +126,21 @@ class HljSiteHarvester(HljHarvester):
                         last_modified=self.extra(previous, "last_modified") if previous is not None else None,
                     )
                     ids.append(obj.id)
+        ids += self._retries(harvest_job, known, seen)
         if full and complete:
             ids += self._withdrawals(harvest_job, known, seen)
             state.put(source.id, FULL_CRAWL_KEY)
         log.info("hlj_site %s: %d objects (%s crawl)", source.url, len(ids), "full" if full else "routine")
         return ids
+
+    @staticmethod
+    def _may_fetch(fetcher: Fetcher, url: str) -> bool:
+        from urllib.parse import urlsplit  # noqa: PLC0415
+
+        parts = urlsplit(url)
+        return parts.scheme in ("http", "https") and fetcher.policy.host_allowed(
+            parts.hostname or "", parts.port
+        )
 
     @staticmethod
     def _full_crawl_due(source_id: str, config: SiteConfig) -> bool:
@@ -221,6 +235,38 @@ class HljSiteHarvester(HljHarvester):
             return decode_with(response.content, config.encoding)[0]
         return decode_html(response.content, response.headers.get("Content-Type"))[0]
 
+    def _retries(self, harvest_job: HarvestJob, known: dict[str, HarvestObject], seen: set[str]) -> list[str]:
+        """Items whose fetch or import failed in an earlier run and never succeeded since: tried again, wherever
+        they are listed (a routine run may stop paging before it reaches them), at most MAX_ATTEMPTS times."""
+        from sqlalchemy import func  # noqa: PLC0415
+
+        failed = (
+            model.Session.query(HarvestObject.guid, func.count(HarvestObject.id))
+            .filter(
+                HarvestObject.harvest_source_id == harvest_job.source.id,
+                HarvestObject.state == "ERROR",
+                HarvestObject.harvest_job_id != harvest_job.id,
+            )
+            .group_by(HarvestObject.guid)
+        )
+        ids = []
+        for guid, attempts in failed:
+            if guid in known or attempts >= MAX_ATTEMPTS:
+                continue
+            last = (
+                model.Session.query(HarvestObject)
+                .filter(HarvestObject.harvest_source_id == harvest_job.source.id, HarvestObject.guid == guid)
+                .order_by(HarvestObject.gathered.desc())
+                .first()
+            )
+            url = self.extra(last, "url") if last is not None else None
+            if not url or url in seen or self.extra(last, "status") == WITHDRAW:
+                continue
+            seen.add(url)
+            obj = self.new_object(harvest_job, guid, status=NEW, url=url, title=self.extra(last, "title"))
+            ids.append(obj.id)
+        return ids
+
     def _withdrawals(
         self, harvest_job: HarvestJob, known: dict[str, HarvestObject], seen: set[str]
     ) -> list[str]:
@@ -293,6 +339,9 @@ class HljSiteHarvester(HljHarvester):
             log.info("hlj_site %s: %s", page["url"], warning)
         existing = self._claim_guid(harvest_object, doc.index_no)
         owner_org = model.Package.get(source.id).owner_org
+        name = self._name(owner_org, harvest_object.guid)
+        if existing is None:
+            existing, name = self._same_document(name, owner_org, harvest_object)
         fields.setdefault("disclosure_attribute", "proactive")  # it was found on a public website
         fields.setdefault("issuer_level", self._issuer_level(owner_org))
         fields.setdefault("private", False)  # the platform's rules still decide (review, 公开属性)
@@ -305,7 +354,7 @@ class HljSiteHarvester(HljHarvester):
                     **fields,
                     "type": DATASET_TYPE,
                     "owner_org": owner_org,
-                    "name": self._name(owner_org, harvest_object.guid),
+                    "name": name,
                     "first_seen_at": shanghai_now().isoformat(),
                     "resources": attachment_resources(doc),
                 }
@@ -382,6 +431,20 @@ class HljSiteHarvester(HljHarvester):
         ):
             obj.current = False
             obj.add()
+
+    @staticmethod
+    def _same_document(
+        name: str, owner_org: str, harvest_object: HarvestObject
+    ) -> tuple[dict[str, Any] | None, str]:
+        """The record another source of the same organisation made for this document (same 索引号 or URL, hence
+        the same name), which this one then updates rather than duplicates; else the name to create."""
+        package = model.Package.get(name)
+        if package is None:
+            return None, name
+        if package.owner_org == owner_org and package.type == DATASET_TYPE and package.state == "active":
+            return tk.get_action("package_show")({"ignore_auth": True}, {"id": package.id}), name
+        suffix = hashlib.sha1(harvest_object.harvest_source_id.encode()).hexdigest()[:6]
+        return None, f"{name[:93]}-{suffix}"
 
     @staticmethod
     def _issuer_level(owner_org: str) -> str:

@@ -43,6 +43,8 @@ DEFAULT_MAX_PAGES = 50
 DEFAULT_FULL_CRAWL_DAYS = 7
 # Policy fields a source may not preset: the harvester sets these per record, and the review actions own the rest.
 HARVESTER_FIELDS = frozenset({"name", "owner_org", "first_seen_at", "is_reprint", "review_status", "private"})
+# An element name with a dot (div.TRS_Editor) is valid XPath but no HTML element has one: it is CSS typed by mistake.
+_DOTTED_NAME = re.compile(r"(?<![\w.:$-])[A-Za-z_][\w-]*\.[A-Za-z_][\w-]*")
 _HOST_PATTERN = re.compile(
     r"^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[0-9]{1,5})?$"
 )
@@ -50,6 +52,16 @@ _HOST_PATTERN = re.compile(
 
 @dataclass(frozen=True)
 class SiteConfig:
+    """A checked source config.
+
+    ``mode``: where entries come from — list pages ("html"), a feed ("rss", RSS or Atom) or a JSON API ("json",
+    with ``json_paths``); detail pages are parsed the same way in every mode. ``max_pages`` bounds one run's
+    list pages; ``full_crawl_days`` is how often a run walks every page instead of stopping at known entries.
+    ``allowed_hosts`` are host patterns besides the source URL's own (``*.hlj.gov.cn``; see
+    :func:`host_matches`). ``policy_defaults`` fill policy fields the page does not give, code-list labels already
+    turned into codes. ``encoding`` forces a charset (a Python codec name; GB2312 and GBK are stored as gb18030).
+    """
+
     mode: str = "html"
     list_selectors: ListSelectors | None = None
     detail_selectors: DetailSelectors | None = None
@@ -57,10 +69,8 @@ class SiteConfig:
     max_pages: int = DEFAULT_MAX_PAGES
     full_crawl_days: int = DEFAULT_FULL_CRAWL_DAYS
     allowed_hosts: tuple[str, ...] = ()
-    policy_defaults: dict[str, Any] = field(
-        default_factory=dict
-    )  # code-list labels already turned into codes
-    encoding: str | None = None  # a Python codec name; GB2312/GBK are stored as gb18030
+    policy_defaults: dict[str, Any] = field(default_factory=dict)
+    encoding: str | None = None
 
 
 def host_matches(host: str, pattern: str) -> bool:
@@ -134,6 +144,14 @@ def _xpath(errors: _Collector, key: str, value: object, *, elements: bool = Fals
             key,
             f"不是有效的 XPath 表达式（{problem}）；本系统只接受 XPath，不支持 CSS 选择器",
             f"is not a valid XPath expression ({problem}); only XPath is accepted, not CSS selectors",
+        )
+        return None
+    if _DOTTED_NAME.search(re.sub(r"'[^']*'|\"[^\"]*\"", "", expr)):
+        errors.add(
+            "config_selector",
+            key,
+            f"看起来是 CSS 选择器（{expr!r}），本系统只接受 XPath，如 //div[@class='TRS_Editor']",
+            f"looks like a CSS selector ({expr!r}); only XPath is accepted, e.g. //div[@class='TRS_Editor']",
         )
         return None
     if kind == "scalar" or (elements and kind != "nodes"):
@@ -376,10 +394,10 @@ def _encoding(errors: _Collector, value: object) -> str | None:
 
 
 def _load(raw: object) -> tuple[dict | None, InvalidValue | None]:
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return {}, None
     if isinstance(raw, bytes):
         raw = raw.decode("utf-8", errors="replace")
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return {}, None
     if isinstance(raw, str):
         try:
             raw = json.loads(raw)

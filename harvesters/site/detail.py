@@ -109,11 +109,12 @@ ATTACHMENT_EXTENSIONS = frozenset(
     {"pdf", "doc", "docx", "xls", "xlsx", "wps", "et", "ofd", "zip", "rar", "7z", "txt", "ppt", "pptx", "csv"}
 )
 
-# The sanitiser's allow-list: structure and emphasis only. Everything else is unwrapped to its text, and the
-# content of the tags in _DROP_WITH_CONTENT is removed with them.
+# The sanitiser's allow-list: paragraphs, emphasis, lists, tables, headings and links. Everything else (span,
+# div, font, b …) is unwrapped to its text, and the content of the tags in _DROP_WITH_CONTENT is removed with
+# them. thead/tbody/caption are there because the HTML parser inserts tbody into every table.
 ALLOWED_TAGS = frozenset(
-    {"p", "br", "strong", "em", "b", "i", "u", "table", "thead", "tbody", "tr", "td", "th", "caption", "ul", "ol",
-     "li", "a", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre"}
+    {"p", "br", "strong", "em", "table", "thead", "tbody", "caption", "tr", "td", "th", "ul", "ol", "li", "a",
+     "h1", "h2", "h3", "h4", "h5", "h6"}
 )  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href"}, "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"}}
 _DROP_WITH_CONTENT = frozenset(
@@ -128,7 +129,8 @@ class DetailSelectors:
 
     ``title``, ``body`` and ``meta_table`` select elements (or, for ``title``, a string); ``fields`` maps a
     :class:`Document` field name (``index_no``, ``topic``, ``issuer``, ``written_date``, ``doc_number``,
-    ``published_at``, ``keywords``, ``validity``, ``title``) to an XPath whose text is that field's raw value.
+    ``published_at``, ``keywords``, ``validity``) to an XPath whose text is that field's raw value, used instead
+    of the labelled one.
     """
 
     title: str | None = None
@@ -240,18 +242,23 @@ def _page_title_parts(root: etree._Element) -> list[str]:
     return [part for part in _TITLE_SEPARATORS.split(title) if part] if title else []
 
 
-def _title_candidates(page: Page) -> list[etree._Element]:
+def _title_candidates(page: Page, meta_node: etree._Element | None) -> list[etree._Element]:
+    """Heading-like elements outside the chrome and the metadata block; label cells (…：) are not titles."""
     candidates: list[etree._Element] = []
     for expr in _TITLE_CANDIDATES:
         for node in select(expr, page.root):
-            if isinstance(node, etree._Element) and node not in candidates and not _html.in_chrome(node):
-                if 4 <= len(text_of(node)) <= 300:
-                    candidates.append(node)
+            if not isinstance(node, etree._Element) or node in candidates or _html.in_chrome(node):
+                continue
+            if meta_node is not None and _html.contains(meta_node, node):
+                continue
+            text = text_of(node)
+            if 4 <= len(text) <= 300 and not text.endswith(("：", ":")):
+                candidates.append(node)
     return candidates
 
 
 def _title(
-    page: Page, selectors: DetailSelectors, meta_title: str | None
+    page: Page, selectors: DetailSelectors, meta_title: str | None, meta_node: etree._Element | None
 ) -> tuple[str, etree._Element | None]:
     """The title and the element it came from (left out of the body). The article's heading that ``<title>``
     repeats wins; then the metadata's 标题, the first heading-like element, the guideline's ArticleTitle meta, and
@@ -260,19 +267,21 @@ def _title(
         for item in select(selectors.title, page.root):
             if text := text_of(item):
                 return text, item if isinstance(item, etree._Element) else None
-    parts = _page_title_parts(page.root)
-    candidates = _title_candidates(page)
-    for node in candidates:
-        text = text_of(node)
-        if any(text == part or (len(part) >= 4 and part in text) for part in parts):
-            return text, node
+    site = _head_meta(page.root, "SiteName")
+    parts = sorted((p for p in _page_title_parts(page.root) if p != site), key=len, reverse=True)
+    candidates = [n for n in _title_candidates(page, meta_node) if text_of(n) != site]
+    for part in parts:
+        for node in candidates:
+            text = text_of(node)
+            if text == part or (len(part) >= 4 and part in text):
+                return text, node
     if meta_title:
         return meta_title, None
     if candidates:
         return text_of(candidates[0]), candidates[0]
     if article_title := _head_meta(page.root, "ArticleTitle"):
         return article_title, None
-    return (max(parts, key=len) if parts else ""), None
+    return (parts[0] if parts else ""), None
 
 
 def _paragraph_chars(node: etree._Element) -> int:
@@ -501,9 +510,8 @@ def parse_detail_page(html: str, page_url: str, selectors: DetailSelectors | Non
     for name, value in _raw_fields(page, selectors, doc.meta).items():
         _set_field(doc, name, value)
 
-    doc.title, title_node = _title(
-        page, selectors, _clean_value(doc.meta.get(_first_label(doc.meta, "title")))
-    )
+    meta_title = _clean_value(doc.meta.get(_first_label(doc.meta, "title")))
+    doc.title, title_node = _title(page, selectors, meta_title, meta_node)
     if not doc.title:
         doc.warnings.append("title: not found")
     doc.attachments = _attachments(page)

@@ -50,7 +50,9 @@ def _invalid_feed(detail_zh: str, detail_en: str) -> InvalidValue:
     )
 
 
-def _parse_xml(body: bytes, feed_url: str) -> etree._Element:
+def _parse_xml(body: bytes | str, feed_url: str) -> etree._Element:
+    if isinstance(body, str):  # already decoded: its declaration no longer applies
+        body = re.sub(r"^\s*<\?xml[^>]*\?>", "", body).encode("utf-8")
     if len(body) > MAX_FEED_BYTES:
         raise _invalid_feed("文件过大", "too large")
     parser = etree.XMLParser(
@@ -64,7 +66,7 @@ def _parse_xml(body: bytes, feed_url: str) -> etree._Element:
     )
     try:
         root = etree.fromstring(body, parser, base_url=feed_url)
-    except etree.XMLSyntaxError as error:
+    except (etree.XMLSyntaxError, ValueError) as error:
         raise _invalid_feed(str(error), str(error)) from None
     if root is None:
         raise _invalid_feed("不是 XML 文档", "not an XML document")
@@ -90,11 +92,10 @@ def _child(node: etree._Element, *names: str) -> etree._Element | None:
 
 
 def _child_text(node: etree._Element, *names: str) -> str:
+    """The text of the first child named (local name) ``names[0]`` that has any, else ``names[1]`` …"""
     for name in names:
-        child = _child(node, name)
-        if child is not None:
-            text = "".join(child.itertext())
-            if text.strip():
+        for child in node:
+            if _local(child) == name and (text := "".join(child.itertext())).strip():
                 return text
     return ""
 
@@ -162,7 +163,7 @@ def _entry(node: etree._Element, feed_url: str) -> FeedEntry | None:
     )
 
 
-def parse_feed(body: bytes, feed_url: str) -> list[FeedEntry]:
+def parse_feed(body: bytes | str, feed_url: str) -> list[FeedEntry]:
     """The entries of an RSS or Atom document, in feed order; entries without a usable http(s) link are left out.
 
     Raises InvalidValue (``feed_invalid``, ``feed_entities``) for what is not a feed or not safe to read.

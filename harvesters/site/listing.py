@@ -78,9 +78,8 @@ class ListEntry:
 class ListPage:
     entries: list[ListEntry]
     next_url: str | None  # None on the last page
-    page_urls: list[str] = field(
-        default_factory=list
-    )  # every page of the column, when the count is announced
+    # Every page of the column, first to last, when the page announces the count (TRS scripts); else empty.
+    page_urls: list[str] = field(default_factory=list)
 
 
 # -- entries --------------------------------------------------------------------------------------------------------
@@ -147,19 +146,21 @@ def _rows(page: Page) -> tuple[list[_Row], dict[etree._Element, str]]:
     for link, url, row in _link_rows(page):
         grouped.setdefault(row, []).append(link)
         url_of[link] = url
-    rows = []
+    merged: dict[etree._Element, tuple[list[etree._Element], date | None]] = {}
     for node, links in grouped.items():
         found, _ = _row_date(node, links)
-        if found is None and len(links) == 1:
+        parent = node.getparent()
+        if found is None and parent is not None and _html.tag_of(parent) not in ("body", "html"):
             # A row with a second link (a category tag, a 解读 link) stops one level short: look one level up,
             # where a handful of links still means one item rather than a list.
-            parent = node.getparent()
-            if parent is not None and _html.tag_of(parent) not in ("body", "html"):
-                siblings = [a for a in parent.iter("a") if a in url_of]
-                if 1 < len({url_of[a] for a in siblings}) <= 3:
-                    found, _ = _row_date(parent, siblings)
-        rows.append(_Row(node, links, found))
-    return rows, url_of
+            siblings = [a for a in parent.iter("a") if a in url_of]
+            if 1 < len({url_of[a] for a in siblings}) <= 3:
+                up, _ = _row_date(parent, siblings)
+                if up is not None:
+                    merged[parent] = (siblings, up)
+                    continue
+        merged.setdefault(node, (links, found))
+    return [_Row(node, links, found) for node, (links, found) in merged.items()], url_of
 
 
 def _container_key(rows: list[_Row]) -> dict[int, etree._Element]:
@@ -175,8 +176,10 @@ def _container_key(rows: list[_Row]) -> dict[int, etree._Element]:
     return keys
 
 
-def _best_link(row: _Row) -> etree._Element:
-    return max(row.links, key=lambda a: len(_link_title(a)))
+def _best_link(row: _Row, rows_per_url: Counter, url_of: dict[etree._Element, str]) -> etree._Element:
+    """The row's link to its document: a URL no other row shares (category and "more" links repeat), then the
+    longest title."""
+    return max(row.links, key=lambda a: (rows_per_url[url_of[a]] == 1, len(_link_title(a))))
 
 
 def _auto_entries(page: Page) -> list[ListEntry]:
@@ -184,12 +187,13 @@ def _auto_entries(page: Page) -> list[ListEntry]:
     if not rows:
         return []
     keys = _container_key(rows)
+    rows_per_url = Counter(url for row in rows for url in {url_of[a] for a in row.links})
     dated_per_key: Counter = Counter()
     title_chars: Counter = Counter()
     for i, row in enumerate(rows):
         if row.date is not None:
             dated_per_key[keys[i]] += 1
-            title_chars[keys[i]] += len(_link_title(_best_link(row)))
+            title_chars[keys[i]] += len(_link_title(_best_link(row, rows_per_url, url_of)))
     if not dated_per_key:
         return []
     order = _html.document_order(page.root)
@@ -211,7 +215,7 @@ def _auto_entries(page: Page) -> list[ListEntry]:
     for i, row in sorted(enumerate(rows), key=lambda item: order.get(item[1].node, 0)):
         if i not in inside:
             continue
-        link = _best_link(row)
+        link = _best_link(row, rows_per_url, url_of)
         _, date_nodes = _row_date(row.node, row.links)
         title = _link_title(link, date_nodes)
         if row.date is None and (

@@ -35,15 +35,13 @@ _TAG_FORBIDDEN = re.compile(r"[^\w \-.]")
 
 
 def _topic_candidates(text: str) -> list[str]:
-    """The printed topic in the code list's spelling: levels joined by a backslash, no blanks."""
-    folded = unicodedata.normalize("NFKC", text)
-    return [
-        "\\".join(level for level in _TOPIC_LEVELS.split(re.sub(r"\s+", " ", part).strip()) if level).replace(
-            " ", ""
-        )
-        for part in _SEVERAL.split(folded)
-        if part.strip()
-    ]
+    """The printed topic(s) in the code list's spelling: levels joined by a backslash, no blanks."""
+    candidates = []
+    for part in _SEVERAL.split(unicodedata.normalize("NFKC", text)):
+        levels = [re.sub(r"\s+", "", level) for level in _TOPIC_LEVELS.split(part)]
+        if any(levels):
+            candidates.append("\\".join(level for level in levels if level))
+    return candidates
 
 
 def _unique_leaf(leaf: str) -> str | None:

@@ -262,3 +262,108 @@ def test_a_host_off_the_allow_list_is_never_requested(site, world):
     job = run_job(source["id"], world["sysadmin"]["name"])
     assert job["status"] == "Finished" and site.requests == []
     assert report(job["id"], world["sysadmin"]["name"])["gather_errors"]
+
+
+def test_duplicates_garbled_pages_timeouts_and_a_crashing_import_leave_the_rest_imported(
+    site, world, monkeypatch
+):
+    publish_list(site, "/xxgk/index.html", [1, 2, 3], '<a href="index_1.html">下一页</a>')
+    publish_list(site, "/xxgk/index_1.html", [3, 4, 5, 6], "")  # item 3 again on page 2
+    publish_detail(site, 1)
+    publish_detail(site, 2)
+    page3 = DETAIL.format(
+        title="关于推进政务公开工作的通知（第3号）",
+        index_no="11230000MB0X12345F/2017-00003",
+        written="2017年3月1日",
+        doc_number="黑发改办[2017]3号",
+        published="2017-03-13",
+        body="正文",
+    )
+    cut = gbk(page3)[: len(gbk(page3)) * 2 // 3]  # cut mid-page: no closing tags, maybe half a character
+    site.route("/xxgk/201703/t20170323_1003.html", cut, content_type="text/html")
+    site.slow("/xxgk/201703/t20170324_1004.html", delay=5)  # longer than the read timeout, every time
+    publish_detail(site, 5, body="这一条的导入会出错")
+    site.route(  # declared UTF-8, really GBK
+        "/xxgk/201703/t20170326_1006.html",
+        gbk(
+            DETAIL.format(
+                title="第6号",
+                index_no="x/6",
+                written="2017年3月1日",
+                doc_number="黑发改办〔2017〕6号",
+                published="2017-03-16",
+                body="字符集声明错误的页面",
+            )
+        ),
+        content_type="text/html",
+        charset="utf-8",
+    )
+
+    from ckanext.hlj.harvesters import site_harvester  # noqa: PLC0415
+
+    real = site_harvester.parse_detail_page
+
+    def crashing(html, url, selectors=None):
+        if "这一条的导入会出错" in html:
+            raise RuntimeError("parser bug")
+        return real(html, url, selectors)
+
+    monkeypatch.setattr(site_harvester, "parse_detail_page", crashing)
+    source = make_source(world, site.url("/xxgk/index.html"))
+
+    job = run_job(source["id"], world["sysadmin"]["name"])
+
+    assert job["status"] == "Finished"
+    assert site.count("/xxgk/201703/t20170323_1003.html") == 1, "an item listed twice is fetched once"
+    found = policies(world)
+    assert {
+        "黑发改办〔2017〕1号",
+        "黑发改办〔2017〕2号",
+        "黑发改办〔2017〕3号",
+        "黑发改办〔2017〕6号",
+    } <= set(found)
+    assert "字符集声明错误的页面" in found["黑发改办〔2017〕6号"]["notes"]
+    messages = json.dumps(report(job["id"], world["sysadmin"]["name"])["object_errors"], ensure_ascii=False)
+    assert "t20170324_1004.html" in messages and "t20170325_1005.html" in messages
+    assert job["stats"].get("errored") == 2
+
+    monkeypatch.setattr(site_harvester, "parse_detail_page", real)
+    publish_detail(site, 4)
+    again = run_job(source["id"], world["sysadmin"]["name"])
+    assert again["status"] == "Finished"
+    assert len(policies(world)) == 6, "the re-run adds what failed and duplicates nothing"
+
+
+def test_rss_and_json_list_sources(site, world):
+    for n in (1, 2, 3):
+        publish_detail(site, n)
+    rss = f"""<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>信息公开</title>
+<item><title>第1号</title><link>{site.url("/xxgk/201703/t20170321_1001.html")}</link>
+<pubDate>Sat, 11 Mar 2017 10:00:00 +0800</pubDate></item>
+<item><title>第2号</title><link>{site.url("/xxgk/201703/t20170322_1002.html")}</link>
+<pubDate>Sun, 12 Mar 2017 10:00:00 +0800</pubDate></item></channel></rss>"""
+    site.route("/xxgk/rss.xml", rss, content_type="application/rss+xml")
+    feed = make_source(world, site.url("/xxgk/rss.xml"), {"mode": "rss"}, name="fgw-rss")
+    assert run_job(feed["id"], world["sysadmin"]["name"])["stats"].get("added") == 2
+
+    api = {
+        "data": {
+            "list": [
+                {"url": "/xxgk/201703/t20170323_1003.html", "title": "第3号", "pubDate": "2017-03-13"},
+                {"url": "/xxgk/201703/t20170321_1001.html", "title": "第1号", "pubDate": "2017-03-11"},
+            ]
+        }
+    }
+    site.route("/api/list.json", json.dumps(api), content_type="application/json")
+    other = make_source(
+        world,
+        site.url("/api/list.json"),
+        {
+            "mode": "json",
+            "json_paths": {"items": "data.list", "url": "url", "title": "title", "date": "pubDate"},
+        },
+        name="fgw-json",
+    )
+    job = run_job(other["id"], world["sysadmin"]["name"])
+    assert job["status"] == "Finished", report(job["id"], world["sysadmin"]["name"])
+    assert job["stats"].get("added") == 1, (job["stats"], sorted(policies(world)))
