@@ -1003,16 +1003,27 @@ def read_table(
     encoding: str | None = None,
     sheet: str | None = None,
 ) -> Table:
-    """Read a CSV or XLSX file (told apart by ``fmt``, the file name, or the ZIP signature)."""
+    """Read a CSV, XLSX, JSON (also JSON Lines) or XML file, told apart by ``fmt``, else the file name's
+    extension, else the content: the ZIP signature → XLSX, first non-blank character ``[`` / ``{`` → JSON,
+    ``<`` → XML, anything else → CSV. JSON and XML rows are numbered by record (see :mod:`.credit_formats`)."""
+    from . import credit_formats  # noqa: PLC0415 - it imports this module
+
     if isinstance(stream, bytes | bytearray):
         stream = io.BytesIO(stream)
     fmt = (fmt or "").lower().lstrip(".")
     if not fmt and filename:
         fmt = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    if fmt not in ("csv", "xlsx", "txt"):
-        head = stream.read(4)
-        stream.seek(0)
-        fmt = "xlsx" if head.startswith(b"PK\x03\x04") else "csv"
+    if fmt not in ("csv", "xlsx", "txt", "json", "jsonl", "ndjson", "xml"):
+        head = stream.read(512)
+        if getattr(stream, "seekable", None) and stream.seekable():
+            stream.seek(0)
+        else:
+            stream = io.BufferedReader(_Prepend(head, stream))
+        fmt = credit_formats.sniff_format(head) or "csv"
+    if fmt in ("json", "jsonl", "ndjson"):
+        return credit_formats.read_json(stream, lines=True if fmt != "json" else None, encoding=encoding)
+    if fmt == "xml":
+        return credit_formats.read_xml(stream, encoding=encoding)
     if fmt == "xlsx":
         if not stream.seekable():
             stream = io.BytesIO(stream.read())

@@ -22,6 +22,8 @@ PG_PORT="${HLJ_PG_PORT:-5432}"
 REDIS_PORT="${HLJ_REDIS_PORT:-6379}"
 DEV_SOLR_PORT="${HLJ_SOLR_PORT:-8983}"
 DEV_WEB_PORT="${HLJ_WEB_PORT:-5000}"
+# The bundled sample government site the demo harvest sources read (its RSS links name this port).
+DEV_SITE_PORT="${HLJ_SAMPLE_SITE_PORT:-8765}"
 
 # A short, stable id of this checkout, so a second clone on the same machine gets its own test databases and
 # Redis database number instead of trampling the first one's. HLJ_CHECKOUT_ID overrides it (two suites at once).

@@ -33,6 +33,12 @@ else
     die "ckan search-index rebuild failed; see $dir/logs/db-init.log"
 fi
 
+# The sample government site (static files) the demo harvest sources read, on loopback.
+stop_pidfile "sample site" "$dir/pids/sample-site.pid" 5
+port_in_use "$DEV_SITE_PORT" && die "sample site: port $DEV_SITE_PORT is already in use; set HLJ_SAMPLE_SITE_PORT"
+start_background "sample site" "$dir/pids/sample-site.pid" "$dir/logs/sample-site.log" \
+  "$VENV/bin/python" -m http.server "$DEV_SITE_PORT" --bind 127.0.0.1 --directory "$ROOT/ckanext-hlj/demo/sample_site"
+
 ckan_cli -c "$ini" hlj demo sysadmin --credentials "$dir/admin-credentials.json" >"$dir/admin.txt"
 say "loading demo data"
 ckan_cli -c "$ini" hlj demo load --user admin

@@ -4,7 +4,7 @@ source "$(dirname "$0")/lib.sh"
 
 dir="$RT/dev"
 # Consumers hold no state (ckanext-harvest re-queues unfinished objects), so they get little time to stop.
-for name in harvest-scheduler fetch gather worker web; do
+for name in harvest-scheduler fetch gather worker web sample-site; do
   stop_pidfile "$name" "$dir/pids/$name.pid" 5
 done
 # A dev server started by `make run` in another terminal is stopped too.

@@ -7,6 +7,7 @@ it differs, so running `ckan hlj demo load` twice leaves one copy of everything.
 from __future__ import annotations
 
 import io
+import json
 import logging
 from dataclasses import dataclass, field
 from importlib import resources
@@ -166,5 +167,57 @@ def load(user: str) -> LoadReport:
     _approve(dataset, user, report)
     for record in demo_records():
         _approve(_upsert("package", record, user, report), user, report)
+    site = tk.config.get("ckanext.hlj.demo.sample_site_url")
+    if site:
+        for source in sample_site_sources(site.rstrip("/")):
+            _harvest_source(source, user, report)
     log.info("demo data: %s", report.summary())
     return report
+
+
+def sample_site_sources(base_url: str) -> list[dict[str, Any]]:
+    """Demo harvest sources over the bundled sample site (demo/sample_site/, served by `make run`): the GBK
+    TRS-style column of 省发改委 and the UTF-8 下一页-paged column of 省人社厅."""
+    return [
+        {
+            "name": "demo-fgw-xxgk",
+            "title": "省发改委信息公开（示例网站）",
+            "url": f"{base_url}/fgw/xxgk/index.html",
+            "source_type": "hlj_site",
+            "owner_org": "hlj-fgw",
+            "frequency": "DAILY",
+            "config": json.dumps({"max_pages": 10}),
+        },
+        {
+            "name": "demo-rst-zwgk",
+            "title": "省人社厅政务公开（示例网站）",
+            "url": f"{base_url}/sft/zwgk/list.html",
+            "source_type": "hlj_site",
+            "owner_org": "hlj-rst",
+            "frequency": "DAILY",
+            "config": json.dumps({"max_pages": 10}),
+        },
+    ]
+
+
+def _harvest_source(wanted: dict[str, Any], user: str, report: LoadReport) -> None:
+    """Create the source when missing (or point it at the current URL) and queue its first run once."""
+
+    def call(action: str, data: dict[str, Any]) -> Any:
+        # A fresh context per call: CKAN keeps its auth bookkeeping in the context, and a call that raised leaves
+        # it unbalanced for the next one.
+        return tk.get_action(action)({"user": user}, data)
+
+    try:
+        current = call("harvest_source_show", {"id": wanted["name"]})
+    except tk.ObjectNotFound:
+        current = call("harvest_source_create", dict(wanted))
+        report.created.append(f"harvest_source:{wanted['name']}")
+    else:
+        if current.get("url") != wanted["url"]:
+            current = call("harvest_source_update", {**wanted, "id": current["id"]})
+            report.updated.append(f"harvest_source:{wanted['name']}")
+        else:
+            report.unchanged.append(f"harvest_source:{wanted['name']}")
+    if not call("harvest_job_list", {"source_id": current["id"]}):
+        call("harvest_job_create", {"source_id": current["id"], "run": True})
