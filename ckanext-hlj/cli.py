@@ -151,3 +151,14 @@ def _add_credit_commands() -> None:
 
 
 _add_credit_commands()
+
+
+def _add_deadline_commands() -> None:
+    # `ckan hlj deadline …` and `ckan hlj calendar …` (ckanext-hlj/deadline_cli.py).
+    from ckanext.hlj.deadline_cli import calendar, deadline  # noqa: PLC0415
+
+    hlj.add_command(deadline)
+    hlj.add_command(calendar)
+
+
+_add_deadline_commands()

@@ -15,6 +15,7 @@ from ckanext.scheming.helpers import scheming_dataset_schemas
 
 from ckanext.hlj.catalogue import codelists
 from ckanext.hlj.catalogue.errors import InvalidValue
+from ckanext.hlj.deadline import status as deadline_status
 from ckanext.hlj.logic.validators import request_language
 
 MULTI_PREFIX = "hlj_"
@@ -28,6 +29,7 @@ FACETS_BY_TYPE: dict[str, tuple[str, ...]] = {
     "credit-publication": ("credit_kind",),
 }
 ALL_TYPES_FACETS = ("dataset_type",)
+DEADLINE_TYPES = ("policy",)  # types whose records carry a deadline status (ckanext.hlj.deadline.status)
 
 
 @functools.cache
@@ -71,6 +73,8 @@ def add_facets(facets: dict[str, Any], package_type: str | None) -> dict[str, An
         field = _fields().get(name)
         if field:
             ours[solr_field(name)] = _label(field, lang)
+    if package_type in DEADLINE_TYPES:
+        ours[deadline_status.INDEX_STATE] = "公开时效" if not lang.startswith("en") else "Timeliness"
     for key, value in facets.items():
         ours.setdefault(key, value)
     facets.clear()
@@ -98,6 +102,10 @@ def label_items(search_results: dict[str, Any]) -> dict[str, Any]:
     """Show code-list facet values by their label (CKAN would show the stored code)."""
     lang = request_language()
     for facet_name, facet in (search_results.get("search_facets") or {}).items():
+        if facet_name == deadline_status.INDEX_STATE:
+            for item in facet.get("items", []):
+                item["display_name"] = deadline_status.state_label(item["name"], lang)
+            continue
         name = facet_name.removeprefix(MULTI_PREFIX)
         field = _fields().get(name)
         if not field or "codelist" not in field:

@@ -8,6 +8,7 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
 from ckanext.hlj import facets, harvest_queue, search, tables
+from ckanext.hlj.deadline import status as deadline_status
 
 
 @tk.blanket.config_declarations
@@ -52,7 +53,7 @@ class HljPlugin(p.SingletonPlugin):
             jobs.enqueue_prepare_publication(pkg_dict["id"])
 
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
-        return facets.index_fields(pkg_dict)
+        return deadline_status.index_fields(facets.index_fields(pkg_dict))
 
     # IFacets
 

@@ -1,14 +1,24 @@
 #!/usr/bin/env bash
-# The periodic `ckan harvester run` a real portal runs from cron: it starts jobs that are due and marks finished
-# the jobs whose objects are all processed. Every HLJ_HARVEST_INTERVAL seconds (default 60).
+# What a real portal runs from cron, in one loop: every HLJ_HARVEST_INTERVAL seconds (default 60) `ckan harvester
+# run` (starts harvest jobs that are due, marks finished the jobs whose objects are all processed), and once a day
+# the daily jobs, queued for the jobs worker: the deadline refresh (pending → overdue, calendar tables) and the
+# 双公示 expiry (records past their 公示截止期 leave public view).
 set -u
 ini="$1"
 interval="${HLJ_HARVEST_INTERVAL:-60}"
 venv="$(cd "$(dirname "$0")/.." && pwd)/.venv"
+stamp="$(dirname "$ini")/daily-jobs.stamp"
 trap 'exit 0' TERM INT
 while true; do
   echo "$(date -Is) ckan harvester run"
   timeout 600 "$venv/bin/ckan" -c "$ini" harvester run || echo "$(date -Is) harvester run exited with $?"
+  today="$(TZ=Asia/Shanghai date +%F)"
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$today" ]; then
+    echo "$(date -Is) queueing the daily jobs for $today"
+    timeout 120 "$venv/bin/ckan" -c "$ini" hlj deadline refresh --enqueue &&
+      timeout 120 "$venv/bin/ckan" -c "$ini" hlj credit expire --enqueue &&
+      echo "$today" >"$stamp"
+  fi
   sleep "$interval" &
   wait $!
 done
