@@ -29,6 +29,7 @@ class HljPlugin(p.SingletonPlugin):
 
     def update_config(self, config: Any) -> None:
         tk.add_template_directory(config, "templates")
+        tk.add_public_directory(config, "public")
 
     # IConfigurable
 

@@ -27,6 +27,7 @@ setup_system_packages() {
     missing+=(python3-venv)
   fi
   command -v curl >/dev/null || missing+=(curl)
+  command -v npm >/dev/null || missing+=(npm)
   [ "$WITH_COMPOSE" = 1 ] && ! command -v docker-compose >/dev/null && missing+=(docker-compose)
   if [ "${#missing[@]}" -gt 0 ]; then
     say "installing system packages: ${missing[*]}"
@@ -59,6 +60,22 @@ setup_venv() {
   echo "$want" >"$stamp"
 }
 
+# Front-end packages (assets/package-lock.json: Apache ECharts), served by the hlj plugin from assets/node_modules.
+setup_npm() {
+  local stamp="$ROOT/assets/node_modules/.hlj-installed" want
+  want="$(files_hash "$ROOT/assets/package-lock.json")"
+  if [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
+    return 0
+  fi
+  say "installing front-end packages (npm ci in assets/)"
+  mkdir -p "$RT"
+  (cd "$ROOT/assets" && npm ci --no-audit --no-fund --loglevel=error) >"$RT/npm.log" 2>&1 || {
+    tail -n 20 "$RT/npm.log" >&2
+    die "npm ci failed; see $RT/npm.log"
+  }
+  echo "$want" >"$stamp"
+}
+
 setup_solr_jars() {
   local stamp="$RT/solr/lib.stamp" want tmp
   want="$(files_hash "$ROOT/solr/pom.xml")"
@@ -80,3 +97,4 @@ setup_solr_jars() {
 setup_system_packages
 setup_venv
 setup_solr_jars
+setup_npm

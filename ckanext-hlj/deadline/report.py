@@ -41,9 +41,11 @@ def _finish(counts: dict[str, int]) -> dict[str, Any]:
 
 def dataset_counts(
     context: dict[str, Any], rule: str, organization: str | None, start_from: str | None, start_to: str | None
-) -> dict[str, dict[str, int]]:
-    """{organisation id: {state: count}} from the search index, as the caller may see the datasets."""
+) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, int]]]:
+    """({organisation id: {state: count}}, {YYYY-MM: {state: count}}) from the search index, as the caller may
+    see the datasets; months are those the clock started in."""
     by_org: dict[str, dict[str, int]] = defaultdict(_empty)
+    by_month: dict[str, dict[str, int]] = defaultdict(_empty)
     fq = [f'+{INDEX_RULE}:"{rule}"']
     if organization:
         fq.append(f'+owner_org:"{organization}"')
@@ -56,20 +58,40 @@ def dataset_counts(
                 "fq": " ".join([*fq, f'+{INDEX_STATE}:"{state}"']),
                 "rows": 0,
                 "facet": "true",
-                "facet.field": '["owner_org"]',
+                "facet.field": f'["owner_org", "{INDEX_START}"]',
                 "facet.limit": -1,
                 "include_private": True,
             },
         )
-        for org_id, count in (result.get("facets", {}).get("owner_org") or {}).items():
+        facets = result.get("facets", {})
+        for org_id, count in (facets.get("owner_org") or {}).items():
             by_org[org_id][state] += count
-    return by_org
+        for day, count in (facets.get(INDEX_START) or {}).items():
+            by_month[day[:7]][state] += count
+    return by_org, by_month
+
+
+def indexed_rules(context: dict[str, Any]) -> list[str]:
+    """The rules binding at least one dataset the caller may see (the policy rule always listed)."""
+    result = tk.get_action("package_search")(
+        {**context},
+        {
+            "rows": 0,
+            "facet": "true",
+            "facet.field": f'["{INDEX_RULE}"]',
+            "facet.limit": -1,
+            "include_private": True,
+        },
+    )
+    found = set((result.get("facets", {}).get(INDEX_RULE) or {}).keys())
+    return sorted(found | {POLICY_RULE})
 
 
 def credit_counts(
     organization: str | None, start_from: str | None, start_to: str | None, today: dt.date | None = None
-) -> dict[str, dict[str, int]]:
-    """{organisation id: {state: count}} of 双公示 records: decided → first public, 7 working days."""
+) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, int]]]:
+    """({organisation id: {state: count}}, {YYYY-MM: {state: count}}) of 双公示 records: decided → first public,
+    7 working days; months are the decisions'."""
     from ckan import model  # noqa: PLC0415
     from ckanext.datastore.backend.postgres import get_write_engine  # noqa: PLC0415
 
@@ -79,6 +101,7 @@ def credit_counts(
     calendar_table.ensure(engine, today)
     amount = deadlines.rule(CREDIT_RULE).amount
     by_org: dict[str, dict[str, int]] = defaultdict(_empty)
+    by_month: dict[str, dict[str, int]] = defaultdict(_empty)
     for pub in tables.all_publications():
         package = model.Package.get(pub.package_id)
         if package is None or package.state != "active":
@@ -97,19 +120,23 @@ def credit_counts(
         # Published on the source, else when first seen; a later content update does not move it.
         published = "(LEAST(COALESCE(r.source_updated_at, r.first_seen_at), r.first_seen_at) AT TIME ZONE 'Asia/Shanghai')::date"
         sql = f"""
-            SELECT count(*) FILTER (WHERE {published} <= due.day) AS on_time,
+            SELECT to_char(r.{decided}, 'YYYY-MM') AS month,
+                   count(*) FILTER (WHERE {published} <= due.day) AS on_time,
                    count(*) FILTER (WHERE {published} > due.day) AS late
             FROM {pub.audit_table} r
             JOIN {calendar_table.TABLE} s ON s.day = r.{decided}
             JOIN {calendar_table.TABLE} due ON due.is_workday AND due.ordinal = s.ordinal + :n
             WHERE {" AND ".join(where)}
+            GROUP BY 1
         """
         with engine.connect() as conn:
-            row = conn.execute(sa.text(sql), params).one()
+            rows = conn.execute(sa.text(sql), params).all()
         counts = by_org[package.owner_org]
-        counts["on_time"] += row.on_time or 0
-        counts["late"] += row.late or 0
-    return by_org
+        for row in rows:
+            for state in ("on_time", "late"):
+                counts[state] += getattr(row, state) or 0
+                by_month[row.month][state] += getattr(row, state) or 0
+    return by_org, by_month
 
 
 def report(
@@ -123,16 +150,14 @@ def report(
 ) -> dict[str, Any]:
     from ckan import model  # noqa: PLC0415
 
-    wanted = [rule] if rule else [POLICY_RULE, CREDIT_RULE]
+    wanted = [rule] if rule else [*indexed_rules(context), CREDIT_RULE]
     out = []
     for rule_id in wanted:
         item = deadlines.rule(rule_id)
         if rule_id == CREDIT_RULE:
-            by_org = credit_counts(organization, start_from, start_to)
-        elif rule_id == POLICY_RULE:
-            by_org = dataset_counts(context, rule_id, organization, start_from, start_to)
+            by_org, by_month = credit_counts(organization, start_from, start_to)
         else:
-            by_org = {}
+            by_org, by_month = dataset_counts(context, rule_id, organization, start_from, start_to)
         organizations = []
         totals = _empty()
         for org_id, counts in by_org.items():
@@ -156,6 +181,7 @@ def report(
                 "unit": item.unit,
                 "amount": item.amount,
                 "organizations": organizations,
+                "months": [{"month": m, **_finish(by_month[m])} for m in sorted(by_month)],
                 "totals": _finish(totals),
             }
         )

@@ -1,18 +1,28 @@
 #!/bin/bash
 # The `scheduler` service: what cron does on a classic CKAN install. Every HLJ_HARVEST_INTERVAL seconds (default
 # 300) `ckan harvester run` starts the harvest jobs that are due and marks finished the jobs whose objects are all
-# processed (the gather and fetch consumers do the work in between). After each successful run it touches
-# $HLJ_SCHEDULER_HEARTBEAT, which the container's health check reads.
+# processed (the gather and fetch consumers do the work in between); once a day (Asia/Shanghai) it queues the daily
+# jobs for the worker: the deadline refresh (pending → overdue) and the 双公示 expiry. After each successful run it
+# touches $HLJ_SCHEDULER_HEARTBEAT, which the container's health check reads.
 set -u
 interval="${HLJ_HARVEST_INTERVAL:-300}"
 heartbeat="${HLJ_SCHEDULER_HEARTBEAT:-/tmp/hlj-harvest-scheduler.heartbeat}"
+stamp="${HLJ_DAILY_STAMP:-/tmp/hlj-daily-jobs.stamp}"
+ini="${CKAN_INI:-/srv/app/ckan.ini}"
 trap 'exit 0' TERM INT
 while true; do
   echo "$(date -Is) ckan harvester run"
-  if timeout 600 ckan -c "${CKAN_INI:-/srv/app/ckan.ini}" harvester run; then
+  if timeout 600 ckan -c "$ini" harvester run; then
     touch "$heartbeat"
   else
     echo "$(date -Is) ckan harvester run exited with $?" >&2
+  fi
+  today="$(TZ=Asia/Shanghai date +%F)"
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$today" ]; then
+    echo "$(date -Is) queueing the daily jobs for $today"
+    timeout 120 ckan -c "$ini" hlj deadline refresh --enqueue &&
+      timeout 120 ckan -c "$ini" hlj credit expire --enqueue &&
+      echo "$today" >"$stamp"
   fi
   sleep "$interval" &
   wait $!

@@ -129,25 +129,27 @@ def hlj_deadline_report_show(context: dict[str, Any], data_dict: dict[str, Any])
     (on time / all that have fallen due). Datasets are counted as the caller may see them; 双公示 records are
     counted over every record loaded (counts only).
 
-    :param rule: ``proactive_disclosure_20wd`` (policy documents) or ``decision_publication_7wd`` (双公示 records);
-        default both
+    :param rule: a rule id, e.g. ``proactive_disclosure_20wd`` (policy documents) or ``decision_publication_7wd``
+        (双公示 records); default every rule that binds records
     :param organization: an organisation's id or name (default: all)
     :param start_from: count obligations whose clock started on or after this date
     :param start_to: … on or before this date
     """
     tk.check_access("hlj_deadline_report_show", context, data_dict)
     rule = data_dict.get("rule") or None
-    if rule is not None and rule not in (deadline_report.POLICY_RULE, deadline_report.CREDIT_RULE):
-        raise tk.ValidationError(
-            {
-                "rule": [
-                    _msg(
-                        "报告只支持 proactive_disclosure_20wd 和 decision_publication_7wd",
-                        "Reports cover proactive_disclosure_20wd and decision_publication_7wd",
-                    )
-                ]
-            }
-        )
+    if rule is not None:
+        try:
+            known = deadlines.rule(rule)
+        except InvalidValue as error:
+            raise _invalid(error) from None
+        if known.kind != "due" or known.unit in ("fixed_date", "annual_date"):
+            raise tk.ValidationError(
+                {
+                    "rule": [
+                        _msg(f"{rule} 不是按记录计算的时限规则", f"{rule} is not a per-record deadline rule")
+                    ]
+                }
+            )
     organization = data_dict.get("organization") or None
     if organization:
         from ckan import model  # noqa: PLC0415
