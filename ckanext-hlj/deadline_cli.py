@@ -83,6 +83,19 @@ def deadline_refresh(enqueue: bool, today: str | None) -> None:
     click.echo(json.dumps(jobs.refresh(today)))
 
 
+@deadline.command("remind")
+@click.option("--enqueue", is_flag=True, help="Queue it for the jobs worker instead of running it here.")
+@click.option("--today", help="Pretend today is this date (YYYY-MM-DD).")
+def deadline_remind(enqueue: bool, today: str | None) -> None:
+    """Email each organisation's admins what falls due soon and what is overdue."""
+    from ckanext.hlj.deadline import reminders  # noqa: PLC0415
+
+    if enqueue:
+        click.echo(f"queued {reminders.enqueue(today).id}")
+        return
+    click.echo(json.dumps(reminders.send(today)))
+
+
 @click.group(short_help="The working-day calendar.")
 def calendar() -> None:
     """China's working-day calendar (chinesecalendar plus catalogue/data/calendar_overrides.yaml)."""

@@ -16,6 +16,7 @@ while true; do
   if [ "$(cat "$stamp" 2>/dev/null)" != "$today" ]; then
     echo "$(date -Is) queueing the daily jobs for $today"
     timeout 120 "$venv/bin/ckan" -c "$ini" hlj deadline refresh --enqueue &&
+      timeout 120 "$venv/bin/ckan" -c "$ini" hlj deadline remind --enqueue &&
       timeout 120 "$venv/bin/ckan" -c "$ini" hlj credit expire --enqueue &&
       echo "$today" >"$stamp"
   fi

@@ -232,3 +232,41 @@ def test_cli_due_and_report(org):
     report = runner.invoke(hlj, ["deadline", "report", "--rule", "proactive_disclosure_20wd", "--json"])
     assert report.exit_code == 0, report.output
     assert json.loads(report.output)["rules"][0]["totals"]["on_time"] == 1
+
+
+# --- reminders ---------------------------------------------------------------------------------------------------
+
+
+def test_daily_reminders_email_each_organisations_admins(org, make_organization, monkeypatch):
+    import ckan.plugins.toolkit as tk  # noqa: PLC0415
+    from smtp_sink import SmtpSink  # noqa: PLC0415
+
+    from ckanext.hlj.deadline import reminders  # noqa: PLC0415
+
+    admin = factories.User(email="admin@fgw.hlj.gov.cn")
+    editor = factories.User(email="editor@fgw.hlj.gov.cn")
+    call_action("organization_member_create", id=org["id"], username=admin["name"], role="admin")
+    call_action("organization_member_create", id=org["id"], username=editor["name"], role="editor")
+    quiet = make_organization(name="hlj-rst", title="黑龙江省人力资源和社会保障厅", review_required=False)
+    quiet_admin = factories.User(email="admin@rst.hlj.gov.cn")
+    call_action("organization_member_create", id=quiet["id"], username=quiet_admin["name"], role="admin")
+    today = dt.date.today()
+    soon = policy(org, "doc-soon", (today - dt.timedelta(days=26)).isoformat())  # 20 wd ≈ 4 weeks
+    policy(org, "doc-done", "2024-09-27", "2024-10-30T09:00:00+08:00")
+    status = call_action("hlj_deadline_status_show", id=soon["id"])
+    assert status["state"] in ("pending", "overdue")
+
+    with SmtpSink() as sink:
+        monkeypatch.setitem(tk.config, "smtp.server", f"127.0.0.1:{sink.port}")
+        monkeypatch.setitem(tk.config, "ckanext.hlj.deadline.remind_working_days", 10)
+        result = reminders.send(today.isoformat())
+
+    assert result == {"organisations": 1, "sent": 1, "failed": 0}, (
+        "only admins, only organisations with items"
+    )
+    sender, recipients, message = sink.messages[0]
+    assert recipients == ["admin@fgw.hlj.gov.cn"] and sender == tk.config.get("smtp.mail_from")
+    assert "公开时限提醒" in message["Subject"] and "黑龙江省发展和改革委员会" in message["Subject"]
+    text = message.get_body(("plain",)).get_content()
+    assert "政策文件doc-soon" in text and status["due"] in text and "/policy/doc-soon" in text
+    assert "doc-done" not in text
