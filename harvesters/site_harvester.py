@@ -335,8 +335,6 @@ class HljSiteHarvester(HljHarvester):
         page = json.loads(harvest_object.content)
         doc = parse_detail_page(page["html"], page["url"], config.detail_selectors)
         fields, warnings = policy_fields(doc, config)
-        for warning in warnings + list(doc.warnings):
-            log.info("hlj_site %s: %s", page["url"], warning)
         existing = self._claim_guid(harvest_object, doc.index_no)
         owner_org = model.Package.get(source.id).owner_org
         name = self._name(owner_org, harvest_object.guid)
@@ -345,6 +343,9 @@ class HljSiteHarvester(HljHarvester):
         fields.setdefault("disclosure_attribute", "proactive")  # it was found on a public website
         fields.setdefault("issuer_level", self._issuer_level(owner_org))
         fields.setdefault("private", False)  # the platform's rules still decide (review, 公开属性)
+        for warning in [*warnings, *doc.warnings]:
+            if warning.split(":", 1)[0] not in fields:  # not the gaps the defaults above just filled
+                log.info("hlj_site %s: %s", page["url"], warning)
         context = {"user": self.site_user(), "ignore_auth": True}
         record = f"《{doc.title or self.extra(harvest_object, 'title') or ''}》 {page['url']}"
         self._remember_validators(harvest_object, page)
