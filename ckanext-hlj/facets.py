@@ -27,9 +27,13 @@ FACETS_BY_TYPE: dict[str, tuple[str, ...]] = {
     "open-data": ("data_domain", "open_type", "update_frequency", "share_type"),
     "policy": ("policy_role", "issuer_level", "policy_topic", "validity"),
     "credit-publication": ("credit_kind",),
+    "consultation": ("draft_kind",),
+    "response": ("severity",),
+    "disclosure-application": ("applicant_kind", "reply_type"),
 }
 ALL_TYPES_FACETS = ("dataset_type",)
-DEADLINE_TYPES = ("policy",)  # types whose records carry a deadline status (ckanext.hlj.deadline.status)
+# Types whose records carry a deadline status (ckanext.hlj.deadline.status).
+DEADLINE_TYPES = ("policy", "consultation", "response", "disclosure-application")
 
 
 @functools.cache

@@ -11,7 +11,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.hlj.catalogue import workdays
 from ckanext.hlj.deadline import calendar_table
-from ckanext.hlj.deadline.status import INDEX_DUE, INDEX_STATE
+from ckanext.hlj.deadline.status import INDEX_PENDING_DUE
 
 log = logging.getLogger(__name__)
 
@@ -20,7 +20,8 @@ PAGE = 500
 
 
 def refresh(today: str | None = None) -> dict[str, int]:
-    """Re-index every dataset still pending whose due date is before ``today`` (default: today in Shanghai)."""
+    """Re-index every dataset with an obligation still pending whose due date is before ``today`` (default: today in
+    Shanghai)."""
     from ckan.lib.search import rebuild  # noqa: PLC0415
 
     day = dt.date.fromisoformat(today) if today else workdays.today()
@@ -33,7 +34,8 @@ def refresh(today: str | None = None) -> dict[str, int]:
         result = tk.get_action("package_search")(
             {"user": site_user, "ignore_auth": True},
             {
-                "fq": f'+{INDEX_STATE}:"pending" +{INDEX_DUE}:[* TO "{yesterday}"]',
+                # Any obligation still pending past its due day, not only the record's worst one.
+                "fq": f'+{INDEX_PENDING_DUE}:[* TO "{yesterday}"]',
                 "fl": "id",
                 "rows": PAGE,
                 "start": start,

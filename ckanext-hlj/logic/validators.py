@@ -20,6 +20,7 @@ from ckanext.scheming.validation import scheming_validator
 from ckanext.hlj import review, visibility
 from ckanext.hlj.catalogue import codelists, contact, dates, divisions, doc_number, service_codes, uscc
 from ckanext.hlj.catalogue.errors import InvalidValue
+from ckanext.hlj.deadline.validators import hlj_minimum_period, hlj_moment, hlj_not_before, hlj_required_if
 
 # Names of the CKAN validators this module exports (tk.blanket.validators registers exactly these).
 __all__ = [
@@ -34,12 +35,16 @@ __all__ = [
     "hlj_handle_item_code",
     "hlj_implementation_code",
     "hlj_mark_reprint",
+    "hlj_minimum_period",
+    "hlj_moment",
+    "hlj_not_before",
     "hlj_org_region_code",
     "hlj_organization_reference",
     "hlj_phone",
     "hlj_policy_reference",
     "hlj_region_code",
     "hlj_required_for_interpretation",
+    "hlj_required_if",
     "hlj_required_when",
     "hlj_review_status",
     "hlj_uscc",
