@@ -10,6 +10,7 @@ from ckanext.hlj.catalogue import codelists, divisions
 
 __all__ = [
     "hlj_codelist_choices",
+    "hlj_deadline_status",
     "hlj_interpretations",
     "hlj_interpreted_document",
     "hlj_region_choices",
@@ -94,3 +95,28 @@ def hlj_review_status_label(status: str) -> str:
     if not labels:
         return status
     return labels["en"] if request_language().startswith("en") else labels["zh_Hans_CN"]
+
+
+def hlj_deadline_status(pkg: dict[str, Any]) -> dict[str, Any] | None:
+    """The record's deadline status for its page: every obligation with its label, due date and lateness."""
+    from ckanext.hlj.catalogue import deadlines  # noqa: PLC0415
+    from ckanext.hlj.deadline import status  # noqa: PLC0415
+    from ckanext.hlj.logic.validators import request_language  # noqa: PLC0415
+
+    found = status.dataset_status(pkg)
+    if not found or not found.get("rule"):
+        return None
+    lang = request_language()
+    obligations = found.get("obligations") or [found]
+    shown = []
+    for item in obligations:
+        if not item.get("state"):
+            continue
+        shown.append(
+            {
+                **item,
+                "label": status.state_label(item["state"], lang),
+                "title": deadlines.rule(item["rule"]).title(lang),
+            }
+        )
+    return {"obligations": shown, "state": found.get("state")} if shown else None

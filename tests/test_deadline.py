@@ -103,6 +103,9 @@ def test_documents_get_a_status_in_the_api_and_the_search_facet(app, org):
         "package_search", fq='+dataset_type:"policy"', **{"facet.field": '["hlj_deadline_status"]'}
     )
     assert result["facets"]["hlj_deadline_status"] == {"on_time": 1, "late": 1, "pending": 1}
+    record_page = app.get("/policy/late").body
+    assert 'id="hlj-deadline"' in record_page and "逾期公开" in record_page and "2024-10-30" in record_page
+    assert "Published late" in app.get("/en/policy/late").body
     page = app.get("/policy/?hlj_deadline_status=late").body
     assert "逾期公开" in page and "政策文件late" in page and "政策文件ontime" not in page
 

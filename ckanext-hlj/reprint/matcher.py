@@ -1,36 +1,40 @@
 """Which site items reprint which watched items, and were the reprints on time?
 
 A site item reprints a watched (source) item when it was published no earlier than the source item (compared by
-date when either side has only a date) and
+date when either side has only a date), years written in both titles agree, and
 
-1. ``doc_number``: both carry a 文号 and the normalised 文号 are equal. Different 文号 on both sides rule the
-   pair out whatever the titles say;
-2. ``title``: the normalised titles (:func:`~ckanext.hlj.reprint.normalise.normalise_title`) are equal, or equal
-   once the issuer is set aside and the issuers do not contradict each other (国务院 vs 国务院办公厅 do); or the
-   site's title is cut off (``…``) and what is shown is the beginning of the source item's title (score: the
-   share shown);
-3. ``similar``: the titles are near duplicates — Indel similarity of the normalised titles without issuer at
-   least ``title_threshold``, no differing run longer than ``max_edit_run`` characters — or, when both bodies are
-   present, the titles are similar (``body_title_threshold``) and the bodies near duplicates (clause overlap at
-   least ``body_threshold``). Either way the titles must agree on years, numbers, Chinese numerals and the words
-   of :func:`~ckanext.hlj.reprint.normalise.title_signature` (意见 vs 实施意见, 解读, 暂行, 省/市…) and on the
-   issuer.
+1. ``doc_number``: both carry a 文号 (the 文号 field, or one written in the title) and the normalised 文号 are
+   equal, the site item not being a 解读/答记者问 of it. Different 文号 on both sides rule the pair out whatever
+   the titles say;
+2. ``title``: the titles are equal once normalised (:func:`~ckanext.hlj.reprint.normalise.normalise_title`) and
+   the issuer set aside, and the issuers do not contradict each other (国务院 vs 国务院办公厅 do; a missing
+   issuer does not); or the site's title is cut off (``…``) and what it shows is the beginning of the source
+   item's title (score: the share shown);
+3. ``similar``: the titles are near duplicates — Indel similarity (2·LCS/(s+t)) at least ``title_threshold``,
+   no differing run longer than ``max_edit_run`` characters and the same
+   :func:`~ckanext.hlj.reprint.normalise.title_signature` (意见 vs 实施意见, 解读, 暂行, 省/市, numbers…) — or
+   both bodies are present, the title bigram sets overlap (Dice ≥ ``body_title_threshold``, word order free: a
+   rewritten headline) and the bodies are near duplicates (clause overlap ≥ ``body_threshold``; score: the
+   mean of both).
 
-Title-based matches (2, 3) also need the site item within ``max_lag_days`` of the source item (a same-name
-document of a later year is not a reprint) and, when both bodies are present, bodies that share at least
-``body_veto`` of their clauses. A year written in both titles must agree for every reason.
+Title-based matches (2, 3) also need compatible issuers, the same numbers in the titles (years, 第三批, 十三五),
+the site item within ``max_lag_days`` of the source item (a same-name document of a later year is not a
+reprint) and, when both bodies are present, bodies sharing at least ``body_veto`` of their clauses (two
+documents with one name).
 
-:class:`ReprintMatcher` indexes the site items once: by 文号, by normalised title, by the first characters of
-cut-off titles, and by title bigrams. The bigram index finds every site item whose title could reach the
-similarity threshold with prefix filtering: a title pair with Indel similarity ≥ θ has an LCS of at least
-θ(s+t)/2 characters and therefore shares at least 3·LCS − 1 − s − t bigrams (each unmatched character breaks at
-most one run of the LCS), so looking up the source's rarest |X| − α + 1 bigrams cannot miss a pair that shares
-α. Every candidate then goes through the same pair decision as :func:`naive_verdicts`, which compares every pair.
+:class:`ReprintMatcher` indexes the site items once and sends every source item through :func:`decide`, the
+same pair decision :func:`naive_verdicts` applies to every pair, with only the candidates its indexes return;
+the indexes are built so that no pair the decision could accept is left out (see the class). If several items
+of a site match, the earliest published one counts.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import gc
 import math
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -59,6 +63,11 @@ DEFAULT_SLA_HOURS = 24.0
 REASONS = ("doc_number", "title", "similar")
 STATUSES = ("on_time", "late", "missing", "pending")
 _REASON_RANK = {reason: rank for rank, reason in enumerate(REASONS)}
+_EPSILON = 1e-9  # tolerance of every threshold comparison
+# The candidate filters run rapidfuzz with a cutoff this much below the threshold (its normalized cutoffs are not
+# exact at the boundary); decide() then applies the exact test.
+_FILTER_MARGIN = 1e-4
+_CODE_BASE = 0x10000  # first code point of the bigram-rank codes (above the BMP: no surrogates in between)
 _PREFIX_KEY = 12  # characters of a cut-off title used as its index key (and the least that is accepted)
 
 
@@ -68,9 +77,7 @@ class MatchConfig:
 
     title_threshold: float = 0.9  # Indel similarity of the titles (issuer set aside) for a title-only match
     max_edit_run: int = 1  # longest run of differing characters a title-only match may have
-    body_title_threshold: float = (
-        0.6  # Dice of the title bigram sets needed when the bodies confirm the match
-    )
+    body_title_threshold: float = 0.6  # Dice of the title bigram sets when the bodies confirm the match
     body_threshold: float = 0.6  # clause overlap of the bodies that confirms a near-duplicate
     body_veto: float = 0.2  # bodies sharing less than this rule out a title-based match
     min_body_clauses: int = 5  # a body with fewer clauses (a stub, "详见附件") is treated as absent
@@ -205,6 +212,22 @@ def _max_edit_run(first: str, second: str) -> int:
     )
 
 
+def _reaches(value: float, threshold: float) -> bool:
+    """``value >= threshold``, tolerant of float rounding in ratios such as 18/20 vs 0.9."""
+    return value >= threshold - _EPSILON
+
+
+def _indel_similarity(first: str, second: str, threshold: float) -> float:
+    """Indel similarity 2·LCS/(s + t) when it reaches ``threshold``, else 0.0. Computed from the integer
+    distance: rapidfuzz's normalized ``score_cutoff`` can reject a pair exactly at the threshold."""
+    total = len(first) + len(second)
+    if not total:
+        return 0.0
+    allowed = math.floor((1 - threshold) * total + _EPSILON * total)
+    distance = Indel.distance(first, second, score_cutoff=allowed)
+    return 1 - distance / total if distance <= allowed else 0.0
+
+
 def _dice(first: set[str] | frozenset[str], second: set[str] | frozenset[str]) -> float:
     """Dice coefficient of two bigram sets: word order does not matter."""
     return 2 * len(first & second) / (len(first) + len(second)) if first and second else 0.0
@@ -216,7 +239,7 @@ def _truncated_share(source: _Features, item: _Features, config: MatchConfig) ->
         return 0.0
     best = 0.0
     for form in source.prefix_forms:
-        if form.startswith(shown) and len(shown) >= config.truncated_min_share * len(form):
+        if form.startswith(shown) and _reaches(len(shown) / len(form), config.truncated_min_share):
             best = max(best, len(shown) / len(form))
     return best
 
@@ -235,7 +258,7 @@ def _title_only(source: _Features, item: _Features, config: MatchConfig):
         return ("title", 1.0)
     if ikey.truncated and (share := _truncated_share(source, item, config)):
         return ("title", share)
-    ratio = Indel.normalized_similarity(skey.core, ikey.core, score_cutoff=config.title_threshold)
+    ratio = _indel_similarity(skey.core, ikey.core, config.title_threshold)
     if (
         ratio
         and title_signature(skey.core) == title_signature(ikey.core)
@@ -257,13 +280,13 @@ def _by_title(source: _Features, item: _Features, config: MatchConfig, lag: floa
         return None
     if (decision := _title_only(source, item, config)) is not None:
         body_score = _body_score(source, item, config)
-        return None if body_score is not None and body_score < config.body_veto else decision
+        return None if body_score is not None and not _reaches(body_score, config.body_veto) else decision
     # A rewritten headline (国务院印发指导意见 加快推进…) may differ in its words and their order, not in its
     # numbers: the bigram sets of the titles must overlap and the bodies must be near duplicates.
     dice = _dice(source.bigrams, item.bigrams)
-    if dice >= config.body_title_threshold:
+    if _reaches(dice, config.body_title_threshold):
         body_score = _body_score(source, item, config)
-        if body_score is not None and body_score >= config.body_threshold:
+        if body_score is not None and _reaches(body_score, config.body_threshold):
             return ("similar", (dice + body_score) / 2)
     return None
 
@@ -302,6 +325,7 @@ def _item_features(item: SiteItem) -> _Features:
     return _Features(item.title, item.doc_number, item.published_at, item.body)
 
 
+@functools.lru_cache(maxsize=4096)
 def _required_overlap(length: int, distinct: int, theta: float) -> int:
     """The fewest distinct bigrams a title of ``length`` characters (``distinct`` distinct bigrams) shares with
     any title whose Indel similarity to it is at least ``theta``."""
@@ -328,7 +352,7 @@ def _may_have_body(features: _Features, config: MatchConfig) -> bool:
 
 
 def _bigrams(text: str) -> set[str]:
-    return {text[i : i + 2] for i in range(len(text) - 1)}
+    return set(map(str.__add__, text, text[1:]))
 
 
 def _earliest_key(item: SiteItem, features: _Features, reason: str, score: float) -> tuple:
@@ -342,9 +366,8 @@ def _now(now: object) -> date | datetime:
     return datetime.now(SHANGHAI) if now is None else as_moment(now)
 
 
-def _status(source: _Features, found: tuple | None, sla_hours: float, now: date | datetime) -> str:
-    if found is not None:
-        return "on_time" if found[2] <= sla_hours else "late"
+def _unfound_status(source: _Features, sla_hours: float, now: date | datetime) -> str:
+    """``missing`` once the SLA has passed by ``now`` (by date when either is date-only), else ``pending``."""
     if source.is_date or not isinstance(now, datetime):
         elapsed = (_day(now) - source.day).days * 24.0
     else:
@@ -366,13 +389,14 @@ def _verdicts_for(
     now: date | datetime,
 ) -> list[Verdict]:
     out = []
+    unfound = _unfound_status(features, sla_hours, now)
     for site in _obligated(source, sites):
         found = best.get(site)
-        status = _status(features, found, sla_hours, now)
         if found is None:
-            out.append(Verdict(source.id, site, status))
+            out.append(Verdict(source.id, site, unfound))
         else:
-            item, reason, lag, score = found[1], found[0], found[2], found[3]
+            reason, item, lag, score = found
+            status = "on_time" if lag <= sla_hours else "late"
             out.append(Verdict(source.id, site, status, item.url, lag, reason, score))
     return out
 
@@ -383,6 +407,19 @@ def _keep_earliest(best: dict[str, tuple], best_keys: dict[str, tuple], item, fe
     if item.site not in best_keys or order < best_keys[item.site]:
         best_keys[item.site] = order
         best[item.site] = (reason, item, lag, score)
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """Pause the cyclic garbage collector: building the index and the verdicts creates hundreds of thousands of
+    small objects, none of them in a reference cycle, which it would otherwise rescan many times over."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 class ReprintMatcher:
@@ -401,52 +438,80 @@ class ReprintMatcher:
     def __init__(self, site_items: Iterable[SiteItem], config: MatchConfig = DEFAULT_CONFIG):
         self.config = config
         self.items: list[SiteItem] = list(site_items)
-        self.features: list[_Features] = [_item_features(item) for item in self.items]
         self.sites: list[str] = sorted({item.site for item in self.items})
         self._by_doc: dict[str, list[int]] = defaultdict(list)
         self._by_core: dict[str, list[int]] = defaultdict(list)
         self._by_prefix: dict[str, list[int]] = defaultdict(list)
-        self._short: dict[int, list[int]] = defaultdict(list)  # titles too short for the bigram bound
         self._lengths: dict[int, list[int]] = defaultdict(list)
-        self._title_prefixes: dict[tuple, list[int]] = defaultdict(list)
-        self._dice_prefixes: dict[tuple, list[int]] = defaultdict(list)
+        self._short: dict[int, list[int]] = defaultdict(list)  # titles too short for the bigram bound
+        self._title_prefixes: dict[tuple, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+        self._dice_prefixes: dict[tuple, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
         self._compatible: dict[str, list[str]] = {}
-        self._cores: list[str] = [features.key.core for features in self.features]
-        self._bigram_sets: list[frozenset[str]] = [frozenset()] * len(self.features)
-        frequency: Counter[str] = Counter()
+        with _collector_paused():
+            self.features: list[_Features] = [_item_features(item) for item in self.items]
+            self._cores: list[str] = [features.key.core for features in self.features]
+            self._codes: list[str | tuple[int, ...]] = [""] * len(self.features)
+            titled, core_grams = self._index_keys()
+            self._issuers: list[str] = sorted({self.features[index].key.issuer for index in titled})
+            self._index_prefixes(titled, core_grams)
+
+    def _index_keys(self) -> tuple[list[int], dict[str, set[str]]]:
+        """文号, core and cut-off title indexes; the global bigram order (by the number of distinct site title
+        cores holding a bigram). Returns the items with a title long enough to match by title, and the bigrams
+        of each distinct core."""
         titled: list[int] = []
+        core_grams: dict[str, set[str]] = {}
+        frequency: Counter[str] = Counter()
         for index, features in enumerate(self.features):
             key = features.key
             if features.doc:
                 self._by_doc[features.doc].append(index)
-            if len(key.core) < config.min_title_chars:
+            if len(key.core) < self.config.min_title_chars:
                 continue
             titled.append(index)
             self._lengths[len(key.core)].append(index)
             self._by_core[key.core].append(index)
             if key.truncated and len(key.clean) >= _PREFIX_KEY:
                 self._by_prefix[key.clean[:_PREFIX_KEY]].append(index)
-            self._bigram_sets[index] = features.bigrams
-            frequency.update(features.bigrams)
-        self._rank: dict[str, int] = {
-            gram: rank
-            for rank, (gram, _) in enumerate(sorted(frequency.items(), key=lambda pair: (pair[1], pair[0])))
-        }
-        self._issuers: list[str] = sorted({self.features[index].key.issuer for index in titled})
+            if key.core not in core_grams:
+                core_grams[key.core] = grams = _bigrams(key.core)
+                frequency.update(grams)
+        ordered = sorted(frequency.items(), key=lambda pair: (pair[1], pair[0]))
+        self._rank: dict[str, int] = {gram: rank for rank, (gram, _) in enumerate(ordered)}
+        self._char: dict[str, str] | None = None
+        if len(self._rank) + _CODE_BASE <= sys.maxunicode:
+            self._char = {gram: chr(_CODE_BASE + rank) for gram, rank in self._rank.items()}
+        return titled, core_grams
+
+    def _index_prefixes(self, titled: list[int], core_grams: dict[str, set[str]]) -> None:
+        config, rank = self.config, self._rank
         theta, delta = config.title_threshold, config.body_title_threshold
+        prepared: dict[str, tuple] = {}  # per distinct core: code, partition numbers, both prefixes
         for index in titled:
             features = self.features[index]
-            key, grams = features.key, self._ordered(features.bigrams)
-            partition = (key.issuer, title_numbers(key.core))
-            needed = _required_overlap(len(key.core), len(grams), theta)
-            if needed < 1:
+            key = features.key
+            if (entry := prepared.get(key.core)) is None:
+                grams = sorted(core_grams[key.core], key=rank.__getitem__)
+                needed = _required_overlap(len(key.core), len(grams), theta)
+                entry = (
+                    self._code(grams, ordered=True),
+                    title_numbers(key.core),
+                    grams[: len(grams) - needed + 1] if needed >= 1 else None,
+                    grams[: len(grams) - _dice_overlap(len(grams), delta) + 1],
+                )
+                prepared[key.core] = entry
+            code, numbers, title_prefix, dice_prefix = entry
+            self._codes[index] = code
+            if title_prefix is None:
                 self._short[len(key.core)].append(index)
             else:
-                for gram in grams[: len(grams) - needed + 1]:
-                    self._title_prefixes[(*partition, gram)].append(index)
+                postings = self._title_prefixes[key.issuer, numbers]
+                for gram in title_prefix:
+                    postings[gram].append(index)
             if _may_have_body(features, config):
-                for gram in grams[: len(grams) - _dice_overlap(len(grams), delta) + 1]:
-                    self._dice_prefixes[(*partition, gram)].append(index)
+                postings = self._dice_prefixes[key.issuer, numbers]
+                for gram in dice_prefix:
+                    postings[gram].append(index)
 
     # -------------------------------------------------------------------------------------------- candidates
 
@@ -456,6 +521,24 @@ class ReprintMatcher:
         rank = self._rank
         return sorted(grams, key=lambda gram: rank.get(gram, -1))
 
+    def _code(self, grams: Iterable[str], *, ordered: bool = False) -> str | tuple[int, ...]:
+        """A bigram set as the sorted sequence of its ranks (bigrams no site title has get ranks of their own):
+        for sorted sequences of distinct elements the LCS is the intersection, so the Indel similarity of two
+        codes is the Dice coefficient of the sets, computed by rapidfuzz. One character per rank when the ranks
+        fit in Unicode, else a tuple of ints. ``ordered``: all of ``grams`` are site bigrams, in rank order."""
+        if ordered and self._char is not None:
+            return "".join(map(self._char.__getitem__, grams))
+        rank, unknown = self._rank, len(self._rank)
+        ranks = []
+        for gram in grams:
+            if (position := rank.get(gram)) is None:
+                position, unknown = unknown, unknown + 1
+            ranks.append(position)
+        ranks.sort()
+        if unknown + _CODE_BASE <= sys.maxunicode:
+            return "".join([chr(_CODE_BASE + position) for position in ranks])
+        return tuple(ranks)
+
     def _compatible_issuers(self, issuer: str) -> list[str]:
         if (issuers := self._compatible.get(issuer)) is None:
             issuers = [other for other in self._issuers if issuers_compatible(issuer, other)]
@@ -463,11 +546,13 @@ class ReprintMatcher:
         return issuers
 
     def _prefix_hits(self, postings: dict, key: TitleKey, grams: list[str], needed: int) -> set[int]:
-        partitions = [(issuer, title_numbers(key.core)) for issuer in self._compatible_issuers(key.issuer)]
-        prefix = grams[: len(grams) - needed + 1]
-        return set().union(
-            *(postings.get((*partition, gram), ()) for partition in partitions for gram in prefix)
-        )
+        numbers, prefix = title_numbers(key.core), grams[: len(grams) - needed + 1]
+        parts = [
+            postings[part]
+            for issuer in self._compatible_issuers(key.issuer)
+            if (part := (issuer, numbers)) in postings
+        ]
+        return set().union(*(part.get(gram, ()) for part in parts for gram in prefix))
 
     def _similar_candidates(self, features: _Features) -> Iterable[int]:
         """Site items whose title (issuer set aside) may have an Indel similarity ≥ title_threshold."""
@@ -507,18 +592,21 @@ class ReprintMatcher:
             key.core,
             [cores[index] for index in similar],
             scorer=Indel.normalized_similarity,
-            score_cutoff=config.title_threshold,
+            score_cutoff=config.title_threshold - _FILTER_MARGIN,
             limit=None,
         )
         found.update(similar[position] for _, _, position in hits)
         if features.substantive_body(config):
-            grams, delta, sets = features.bigrams, config.body_title_threshold, self._bigram_sets
-            size = len(grams)
-            found.update(
-                index
-                for index in self._dice_candidates(features)
-                if 2 * len(grams & sets[index]) >= delta * (size + len(sets[index]))
+            codes = self._codes
+            dice = list(self._dice_candidates(features))
+            hits = process.extract(
+                self._code(features.bigrams),
+                [codes[index] for index in dice],
+                scorer=Indel.normalized_similarity,
+                score_cutoff=config.body_title_threshold - _FILTER_MARGIN,
+                limit=None,
             )
+            found.update(dice[position] for _, _, position in hits)
         return found
 
     # ------------------------------------------------------------------------------------------------ results
@@ -571,11 +659,12 @@ class ReprintMatcher:
         site_set = set(sites)
         moment = _now(now)
         out: list[Verdict] = []
-        for source in sources:
-            features = _source_features(source)
-            scope = site_set if source.sites is None else site_set & source.sites
-            best = self._best(source, features, scope)
-            out.extend(_verdicts_for(source, features, best, sites, sla_hours=sla_hours, now=moment))
+        with _collector_paused():
+            for source in sources:
+                features = _source_features(source)
+                scope = site_set if source.sites is None else site_set & source.sites
+                best = self._best(source, features, scope)
+                out.extend(_verdicts_for(source, features, best, sites, sla_hours=sla_hours, now=moment))
         return out
 
 

@@ -27,7 +27,6 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections import Counter
 from dataclasses import dataclass
 
 from ckanext.hlj.catalogue.doc_number import normalise_doc_number as _catalogue_doc_number
@@ -74,9 +73,9 @@ _ELLIPSIS = re.compile(r"\s*(?:\.{2,}|。{2,}|…+|⋯+)\s*$")
 _PRINTED = re.compile(r"^(?P<issuer>(?:(?!关于).){0,40}?)(?:关于)?印发(?P<inner>.+?)(?:的通知)?$")
 _FORWARDED = re.compile(r"^(?P<issuer>(?:(?!关于).){0,40}?)(?:关于)?转发(?P<inner>.+)$")
 GENRES = (
-    "实施意见|指导意见|意见|实施方案|工作方案|行动方案|方案|实施细则|细则|管理办法|实施办法|暂行办法|办法|"
+    "意见稿|征求意见稿|实施意见|指导意见|意见|实施方案|工作方案|行动方案|方案|实施细则|细则|管理办法|实施办法|暂行办法|办法|"
     "暂行规定|规定|决定|决议|条例|规划|纲要|要点|行动计划|计划|通知|通告|公告|公报|批复|复函|函|报告|指引|"
-    "指南|规范|标准|目录|清单|名单|名录|措施|规则|制度|意见稿|草案"
+    "指南|规范|标准|目录|清单|名单|名录|措施|规则|制度|草案"
 )
 _ENDS_WITH_GENRE = re.compile(rf"(?:{GENRES})$")
 # A 文号 glued to the end of a title (…的通知国办发〔2017〕24号): it starts after the last kind-of-document word.
@@ -86,7 +85,7 @@ _TITLE_DOC_GLUED = re.compile(rf"^.*(?:{GENRES})([{_CJK}]{{2,12}}?{_DOC_TAIL}")
 # kind of document, derived items (解读 of a document is not the document), qualifiers and levels, numbers.
 DERIVED = (
     "解读|图解|读懂|问答|答记者问|吹风会|发布会|新闻|起草说明|说明|摘要|学习|贯彻|落实|宣传|培训|会议|召开|部署|"
-    "座谈|负责人|专家|评论|解析|一图|图表|视频|动漫|微视频"
+    "座谈|负责人|专家|评论|解析|一图|图表|微视频|视频|动漫"
 )
 QUALIFIERS = "若干|暂行|试行|修订|修正|修改|废止|补充|延长|调整|进一步|全国|全省|全市|国家|中央|地方|省|市|县|区|州|乡|镇|村"
 _NUMERALS = "零〇一二三四五六七八九十百千两"
@@ -163,23 +162,40 @@ class TitleKey:
     years: frozenset[int]  # four-digit years written in the title
 
 
+_ELLIPSIS_ENDS = frozenset(".。…⋯")
+_LEAD_STARTS = frozenset("[【(〔<〈「『《〖转来")
+_TRAIL_ENDS = frozenset("]】)〕>〉」』》〗日")
+_TRAIL_SIGNS = (":", "_", "|", " -", "—", "–")
+
+
+def _strip_trail(text: str) -> str:
+    if text[-1] in _TRAIL_ENDS or text[-1].isdigit() or any(sign in text for sign in _TRAIL_SIGNS):
+        for pattern in (_TRAIL_MARKERS, _SOURCE_TAIL, _SITE_SUFFIX, _TRAIL_DATE):
+            text = pattern.sub("", text, count=1)
+    return text
+
+
 def _strip_markers(text: str) -> tuple[str, bool, str | None]:
+    """Markers, site suffixes, dates and 文号 removed (the cheap character tests skip the patterns that cannot
+    apply); whether the title was cut off; the 文号 found in it."""
     truncated = False
     doc_number = None
     for _ in range(6):
         before = text
-        if match := _ELLIPSIS.search(text):
+        if text and text[-1] in _ELLIPSIS_ENDS and (match := _ELLIPSIS.search(text)):
             truncated = True
             text = text[: match.start()]
-        for finder, group in ((_TITLE_DOC, 0), (_TITLE_DOC_TAIL, 0), (_TITLE_DOC_GLUED, 1)):
-            for found in reversed(list(finder.finditer(text))):
-                if (number := normalise_doc_number(found.group(1))) is not None:
-                    doc_number = number
-                    text = f"{text[: found.start(group)]} {text[found.end(group) :]}"
-        for pattern in (_LEAD_MARKERS, _LEAD_DATE):
-            text = pattern.sub("", text, count=1)
-        for pattern in (_TRAIL_MARKERS, _SOURCE_TAIL, _SITE_SUFFIX, _TRAIL_DATE):
-            text = pattern.sub("", text, count=1)
+        if "号" in text:
+            for finder, group in ((_TITLE_DOC, 0), (_TITLE_DOC_TAIL, 0), (_TITLE_DOC_GLUED, 1)):
+                for found in reversed(list(finder.finditer(text))):
+                    if (number := normalise_doc_number(found.group(1))) is not None:
+                        doc_number = number
+                        text = f"{text[: found.start(group)]} {text[found.end(group) :]}"
+        if text and (text[0] in _LEAD_STARTS or text[0].isdigit()):
+            for pattern in (_LEAD_MARKERS, _LEAD_DATE):
+                text = pattern.sub("", text, count=1)
+        if text:
+            text = _strip_trail(text)
         text = text.strip()
         if text == before:
             break
@@ -197,6 +213,8 @@ def _unwrap(text: str) -> tuple[str, str]:
     """The inner title and the issuer of the innermost 印发 wrapper ("" when none)."""
     issuer = ""
     for _ in range(4):
+        if "印发" not in text and "转发" not in text:
+            break
         printed = _PRINTED.match(text)
         forwarded = _FORWARDED.match(text)
         if printed and (not forwarded or printed.start("inner") <= forwarded.start("inner")):
@@ -303,8 +321,3 @@ def body_similarity(first: frozenset[str], second: frozenset[str]) -> float:
     if not first or not second:
         return 0.0
     return len(first & second) / min(len(first), len(second))
-
-
-def signature_counter(core: str) -> Counter[str]:
-    """:func:`title_signature` as a Counter (for explaining a veto)."""
-    return Counter(title_signature(core))
