@@ -162,7 +162,9 @@ def test_ckan_services_build_our_dockerfile_from_the_repository_root(resolved):
 
     stages = dockerfile_stages(CKAN_DOCKERFILE)
     assert [f.split()[1] for f, _ in stages] == ["node:20-bookworm-slim", "${CKAN_BASE_IMAGE}"]
-    assert any("npm ci" in i for i in stages[0][1]), "ECharts comes from npm at the version the lock file pins"
+    assert any("npm ci" in i for i in stages[0][1]), (
+        "ECharts comes from npm at the version the lock file pins"
+    )
     base_default = re.search(r"^ARG CKAN_BASE_IMAGE=(\S+)", CKAN_DOCKERFILE.read_text(encoding="utf-8"), re.M)
     assert base_default and base_default.group(1).startswith("ckan/ckan-base:2.12")
     assert resolved["services"]["ckan"]["build"]["args"]["CKAN_BASE_IMAGE"].startswith("ckan/ckan-base:2.12")
