@@ -162,3 +162,13 @@ def _add_deadline_commands() -> None:
 
 
 _add_deadline_commands()
+
+
+def _add_reprint_commands() -> None:
+    # `ckan hlj reprint …` (ckanext-hlj/reprint_cli.py).
+    from ckanext.hlj.reprint_cli import reprint  # noqa: PLC0415
+
+    hlj.add_command(reprint)
+
+
+_add_reprint_commands()

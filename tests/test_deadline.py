@@ -146,7 +146,7 @@ def test_report_counts_documents_per_organisation(org, make_organization):
     assert result["rules"][0]["totals"]["total"] == 3
 
 
-def test_report_counts_credit_rows_in_sql_against_the_calendar(make_organization, monkeypatch):
+def test_report_counts_credit_rows_in_sql_against_the_calendar(app, make_organization, monkeypatch):
     from ckanext.hlj.credit import store  # noqa: PLC0415
 
     org = make_organization(
@@ -203,6 +203,15 @@ def test_report_counts_credit_rows_in_sql_against_the_calendar(make_organization
     assert (row["name"], row["on_time"], row["late"], row["on_time_rate"]) == ("hlj-gat", 1, 1, 0.5)
     narrow = call_action("hlj_deadline_report_show", rule="decision_publication_7wd", start_from="2024-02-06")
     assert narrow["rules"][0]["totals"]["total"] == 1
+
+    page = app.get("/timeliness?rule=decision_publication_7wd").body
+    link = "/organization/hlj-gat/timeliness/credit-late"
+    assert link in page, "the late count links to the records behind it"
+    late = app.get(link).body
+    assert "黑公罚决字〔2024〕2号" in late and "黑公罚决字〔2024〕1号" not in late
+    assert "2024-02-05" in late and "2024-02-20" in late, (
+        "decided and due (7 working days over Spring Festival)"
+    )
 
 
 def test_the_calendar_table_is_written_once_and_rewritten_when_the_calendar_changes():

@@ -186,3 +186,69 @@ def report(
             }
         )
     return {"rules": out, "start_from": start_from, "start_to": start_to}
+
+
+def credit_late_rows(
+    organization: str, start_from: str | None = None, start_to: str | None = None, limit: int = 500
+) -> list[dict[str, Any]]:
+    """The organisation's 双公示 records published after their due day, latest decisions first — read from the
+    public tables, so only what the public may see (natural persons' ID numbers are already masked there)."""
+    from ckan import model  # noqa: PLC0415
+    from ckanext.datastore.backend.postgres import get_write_engine  # noqa: PLC0415
+
+    from ckanext.hlj.credit import tables  # noqa: PLC0415
+
+    engine = get_write_engine()
+    calendar_table.ensure(engine)
+    amount = deadlines.rule(CREDIT_RULE).amount
+    found: list[dict[str, Any]] = []
+    for pub in tables.all_publications():
+        package = model.Package.get(pub.package_id)
+        if (
+            package is None
+            or package.state != "active"
+            or package.private
+            or package.owner_org != organization
+        ):
+            continue
+        if not tables.public_table_exists(pub.resource_id):
+            continue
+        info = credit.kind_info(pub.kind)
+        decided, number = tables.quote(info.decision_date), tables.quote(info.decision_number)
+        party = tables.quote(info.fields[0].code)
+        where, params = ["TRUE"], {"n": amount, "limit": limit}
+        if start_from:
+            where.append(f"r.{decided} >= :start_from")
+            params["start_from"] = start_from
+        if start_to:
+            where.append(f"r.{decided} <= :start_to")
+            params["start_to"] = start_to
+        published = "(LEAST(COALESCE(r.source_updated_at, r.first_seen_at), r.first_seen_at) AT TIME ZONE 'Asia/Shanghai')::date"
+        sql = f"""
+            SELECT r.{number} AS decision_number, r.{party} AS party, r.{decided} AS decided, due.day AS due,
+                   {published} AS published, p.ordinal - due.ordinal AS late_by
+            FROM {pub.public_table} r
+            JOIN {calendar_table.TABLE} s ON s.day = r.{decided}
+            JOIN {calendar_table.TABLE} due ON due.is_workday AND due.ordinal = s.ordinal + :n
+            JOIN {calendar_table.TABLE} p ON p.day = {published}
+            WHERE {published} > due.day AND {" AND ".join(where)}
+            ORDER BY r.{decided} DESC LIMIT :limit
+        """
+        with engine.connect() as conn:
+            for row in conn.execute(sa.text(sql), params):
+                found.append(
+                    {
+                        "dataset": package.name,
+                        "kind": pub.kind,
+                        "decision_number": row.decision_number,
+                        "party": row.party,
+                        "decided": row.decided.isoformat(),
+                        "due": row.due.isoformat(),
+                        "published": row.published.isoformat(),
+                        "late_by": max(
+                            1, row.late_by or 0
+                        ),  # working days; 1 when published on a rest day after
+                    }
+                )
+    found.sort(key=lambda r: r["decided"], reverse=True)
+    return found[:limit]

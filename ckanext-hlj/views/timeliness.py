@@ -2,12 +2,14 @@
 
     GET /timeliness                                   every organisation, per rule: counts, on-time rate, charts
     GET /organization/<id>/timeliness                 one organisation
+    GET /organization/<id>/timeliness/credit-late     its 双公示 records published after their due day
     GET /timeliness/export.xlsx[?organization=…]      the same report as a workbook
     GET /hlj/vendor/echarts.min.js                    Apache ECharts, from the npm package (assets/)
 
 Filters: ``rule``, ``start_from``, ``start_to`` (query string). The figures come from hlj_deadline_report_show, so
 datasets are counted as the visitor may see them. Drill-down: each late / overdue count links to the search page
-filtered on the organisation and the state (datasets); 双公示 rows are counted only.
+filtered on the organisation and the state (datasets), or to the organisation's late 双公示 records (from the public
+tables: what the public may see).
 """
 
 from __future__ import annotations
@@ -75,6 +77,25 @@ def organization(id: str) -> Any:
     except (tk.ObjectNotFound, tk.NotAuthorized):
         return tk.abort(404, msg(request_language(), "找不到该机构", "Organisation not found"))
     return _render(org)
+
+
+@hlj_timeliness.route("/organization/<id>/timeliness/credit-late")
+def credit_late(id: str) -> Any:
+    from ckanext.hlj.deadline import report as deadline_report  # noqa: PLC0415
+
+    lang = request_language()
+    try:
+        org = tk.get_action("organization_show")(_context(), {"id": id, "include_datasets": False})
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return tk.abort(404, msg(lang, "找不到该机构", "Organisation not found"))
+    filters = {k: tk.request.args.get(k, "") for k in FILTERS}
+    rows = deadline_report.credit_late_rows(
+        org["id"], filters["start_from"] or None, filters["start_to"] or None
+    )
+    return tk.render(
+        "hlj/timeliness/credit_late.html",
+        extra_vars={"organization": org, "rows": rows, "filters": filters, "is_en": lang.startswith("en")},
+    )
 
 
 @hlj_timeliness.route("/timeliness/export.xlsx")
