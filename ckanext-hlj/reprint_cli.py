@@ -42,3 +42,15 @@ def reprint_match(sources: str, site_items: str, out: str, sla_hours: float | No
     except InvalidValue as error:
         raise click.ClickException(error.message("zh_Hans_CN")) from None
     click.echo(json.dumps(summary, ensure_ascii=False, default=str))
+
+
+@reprint.command("check")
+@click.option("--enqueue", is_flag=True, help="Queue it for the jobs worker instead of running it here.")
+def reprint_check(enqueue: bool) -> None:
+    """Match the watched items against every obligated site's records and store the verdicts."""
+    from ckanext.hlj.reprint import check  # noqa: PLC0415
+
+    if enqueue:
+        click.echo(f"queued {check.enqueue().id}")
+        return
+    click.echo(json.dumps(check.run(), ensure_ascii=False))

@@ -44,3 +44,4 @@ def _import_table_modules() -> None:
     from ckanext.hlj import review  # noqa: F401, PLC0415
     from ckanext.hlj.excel import jobs  # noqa: F401, PLC0415
     from ckanext.hlj.harvesters import state  # noqa: F401, PLC0415
+    from ckanext.hlj.reprint import check  # noqa: F401, PLC0415

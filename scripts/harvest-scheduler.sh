@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # What a real portal runs from cron, in one loop: every HLJ_HARVEST_INTERVAL seconds (default 60) `ckan harvester
 # run` (starts harvest jobs that are due, marks finished the jobs whose objects are all processed), and once a day
-# the daily jobs, queued for the jobs worker: the deadline refresh (pending → overdue, calendar tables) and the
-# 双公示 expiry (records past their 公示截止期 leave public view).
+# the daily jobs, queued for the jobs worker: the deadline refresh (pending → overdue, calendar tables), the deadline
+# reminders, the 双公示 expiry (records past their 公示截止期 leave public view) and the reprint check.
 set -u
 ini="$1"
 interval="${HLJ_HARVEST_INTERVAL:-60}"
@@ -18,6 +18,7 @@ while true; do
     timeout 120 "$venv/bin/ckan" -c "$ini" hlj deadline refresh --enqueue &&
       timeout 120 "$venv/bin/ckan" -c "$ini" hlj deadline remind --enqueue &&
       timeout 120 "$venv/bin/ckan" -c "$ini" hlj credit expire --enqueue &&
+      timeout 120 "$venv/bin/ckan" -c "$ini" hlj reprint check --enqueue &&
       echo "$today" >"$stamp"
   fi
   sleep "$interval" &

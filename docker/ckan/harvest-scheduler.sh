@@ -2,7 +2,8 @@
 # The `scheduler` service: what cron does on a classic CKAN install. Every HLJ_HARVEST_INTERVAL seconds (default
 # 300) `ckan harvester run` starts the harvest jobs that are due and marks finished the jobs whose objects are all
 # processed (the gather and fetch consumers do the work in between); once a day (Asia/Shanghai) it queues the daily
-# jobs for the worker: the deadline refresh (pending → overdue), the deadline reminders and the 双公示 expiry.
+# jobs for the worker: the deadline refresh (pending → overdue), the deadline reminders, the 双公示 expiry and the
+# reprint check.
 # After each successful run it touches $HLJ_SCHEDULER_HEARTBEAT, which the container's health check reads.
 set -u
 interval="${HLJ_HARVEST_INTERVAL:-300}"
@@ -23,6 +24,7 @@ while true; do
     timeout 120 ckan -c "$ini" hlj deadline refresh --enqueue &&
       timeout 120 ckan -c "$ini" hlj deadline remind --enqueue &&
       timeout 120 ckan -c "$ini" hlj credit expire --enqueue &&
+      timeout 120 ckan -c "$ini" hlj reprint check --enqueue &&
       echo "$today" >"$stamp"
   fi
   sleep "$interval" &
