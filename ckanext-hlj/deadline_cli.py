@@ -114,6 +114,7 @@ def calendar_add_year(path: str, replace: bool) -> None:
     except InvalidValue as error:
         raise click.ClickException(error.message("zh_Hans_CN")) from None
     click.echo(f"written {written}")
+    calendar_table.forget()
     click.echo(f"calendar tables rewritten: {calendar_table.ensure_everywhere()}")
 
 

@@ -34,6 +34,7 @@ from ckanext.harvest.model import HarvestJob, HarvestObject
 
 from ckanext.hlj.catalogue import credit
 from ckanext.hlj.catalogue.errors import InvalidValue
+from ckanext.hlj.credit import publication, store
 
 from . import state
 from .base import UNCHANGED, HljHarvester
@@ -240,16 +241,13 @@ class HljCreditHarvester(HljHarvester):
     # Import
 
     def import_(self, harvest_object: HarvestObject) -> bool | str:
-        from ckanext.hlj.credit import store  # noqa: PLC0415
-        from ckanext.hlj.logic.action.credit import _defaults, _publication, _touch  # noqa: PLC0415
-
         config = self._config(harvest_object.source.config)
         data = json.loads(harvest_object.content or "{}")
         kind, name = data.get("kind"), data.get("file", "")
         package = self._publication_package(harvest_object, config, kind)
-        pub = _publication(package)
+        pub = publication.prepare(package)
         report = store.load(
-            pub, ((n, row) for n, row in data.get("rows", [])), defaults=_defaults(package, kind)
+            pub, ((n, row) for n, row in data.get("rows", [])), defaults=publication.defaults(package, kind)
         )
         lang = self._lang()
         for error in report.errors[:MAX_ERRORS_PER_CHUNK]:
@@ -264,7 +262,7 @@ class HljCreditHarvester(HljHarvester):
                 harvest_object, f"{name}：本批另有 {rest} 处错误未逐条列出 ({rest} more errors in this chunk)"
             )
         if report.inserted or report.updated:
-            _touch(pub.resource_id)
+            publication.touch(pub.resource_id)
         harvest_object.package_id = package["id"]
         self.make_current(harvest_object, package["id"])
         log.info(

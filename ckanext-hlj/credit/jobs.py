@@ -57,10 +57,9 @@ def prepare_publication(package_id: str) -> str | None:
         return None  # deleted before the worker got to it
     if package.get("type") != "credit-publication" or package.get("state") != "active":
         return None
-    pub, created = tables.ensure_publication(package)
-    if created:
-        store.republish(pub)
-    return pub.resource_id
+    from ckanext.hlj.credit import publication  # noqa: PLC0415
+
+    return publication.prepare(package).resource_id
 
 
 def enqueue_prepare_publication(package_id: str):

@@ -11,6 +11,7 @@ a year turning from provisional to official): a fingerprint of the rows is kept 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import io
 
@@ -27,10 +28,6 @@ def last_day(today: dt.date | None = None) -> dt.date:
     return dt.date(today.year + 1, 12, 31)
 
 
-def rows(today: dt.date | None = None) -> list[tuple[dt.date, bool, int, bool]]:
-    return list(workdays.calendar_rows(FIRST_DAY, last_day(today), provisional=True))
-
-
 def fingerprint(table_rows: list[tuple[dt.date, bool, int, bool]]) -> str:
     digest = hashlib.sha256()
     for day, work, ordinal, provisional in table_rows:
@@ -44,11 +41,22 @@ def _stored_fingerprint(conn: sa.Connection) -> str | None:
     ).scalar()
 
 
+@functools.lru_cache(maxsize=4)
+def _table(last: dt.date) -> tuple[tuple[tuple[dt.date, bool, int, bool], ...], str]:
+    # Building the rows costs ~30 ms (~1 s the first time in a process): reports call ensure() on every request.
+    table_rows = tuple(workdays.calendar_rows(FIRST_DAY, last, provisional=True))
+    return table_rows, fingerprint(list(table_rows))
+
+
+def forget() -> None:
+    """Drop the cached rows (after loading a new year's notice in this process)."""
+    _table.cache_clear()
+
+
 def ensure(engine: sa.Engine, today: dt.date | None = None) -> bool:
     """Create or refresh the table in ``engine``'s database when it differs from the calendar; returns whether it
     was (re)written."""
-    table_rows = rows(today)
-    mark = fingerprint(table_rows)
+    table_rows, mark = _table(last_day(today))
     with engine.connect() as conn:
         if _stored_fingerprint(conn) == mark:
             return False

@@ -22,7 +22,7 @@ from ckan import authz
 
 from ckanext.hlj.catalogue import credit
 from ckanext.hlj.catalogue.errors import InvalidValue
-from ckanext.hlj.credit import jobs, store, tables
+from ckanext.hlj.credit import jobs, publication, store, tables
 from ckanext.hlj.logic.validators import request_language
 
 __all__ = [
@@ -64,40 +64,9 @@ def _package(data_dict: dict[str, Any]) -> dict[str, Any]:
 
 def _publication(package: dict[str, Any]) -> tables.Publication:
     try:
-        pub, created = tables.ensure_publication(package)
+        return publication.prepare(package)
     except InvalidValue as error:
         raise _error("credit_kind", error) from None
-    if created:
-        store.republish(pub)  # a lost public table is rebuilt from the audit copy (a no-op for a new one)
-    return pub
-
-
-def _defaults(package: dict[str, Any], kind: str) -> dict[str, Any]:
-    """Values for empty fields: the deciding authority is the dataset's department."""
-    info = credit.kind_info(kind)
-    defaults: dict[str, Any] = {}
-    org_id = package.get("owner_org")
-    org: dict[str, Any] = {}
-    if org_id:
-        org = tk.get_action("organization_show")(
-            {"ignore_auth": True}, {"id": org_id, "include_datasets": False, "include_users": False}
-        )
-    if org.get("title"):
-        defaults[info.authority] = org["title"]
-    code = package.get("department_uscc") or org.get("uscc")
-    if code:
-        defaults[info.authority_code] = code
-    return defaults
-
-
-def _touch(resource_id: str) -> None:
-    """Record on the resource when its rows last changed (once per call, not per chunk)."""
-    from ckan import model  # noqa: PLC0415
-
-    resource = model.Resource.get(resource_id)
-    if resource is not None:
-        resource.last_modified = store.now().replace(tzinfo=None)
-        model.repo.commit()
 
 
 @tk.side_effect_free
@@ -205,12 +174,12 @@ def hlj_credit_rows_upsert(context: dict[str, Any], data_dict: dict[str, Any]) -
         rows = enumerate(raw, 1)
     dry_run = tk.asbool(data_dict.get("dry_run", False))
     try:
-        report = store.load(pub, rows, defaults=_defaults(package, pub.kind), dry_run=dry_run)
+        report = store.load(pub, rows, defaults=publication.defaults(package, pub.kind), dry_run=dry_run)
     except InvalidValue as error:  # a file that breaks part-way (encoding, XLSX): nothing was written
         raise _error("upload", error) from None
     report.ignored_columns = ignored
     if not dry_run and (report.inserted or report.updated):
-        _touch(pub.resource_id)
+        publication.touch(pub.resource_id)
     return {**report.as_dict(request_language()), "resource_id": pub.resource_id, "dry_run": dry_run}
 
 
@@ -282,7 +251,7 @@ def hlj_credit_withdraw(context: dict[str, Any], data_dict: dict[str, Any]) -> d
         found = store.withdraw(pub, keys, reason=str(data_dict["reason"]).strip(), user=context.get("user"))
     except InvalidValue as error:
         raise _error("keys", error) from None
-    _touch(pub.resource_id)
+    publication.touch(pub.resource_id)
     return {"withdrawn": [{"decision_number": w, "party_code": p} for w, p in found], "requested": len(keys)}
 
 
@@ -294,7 +263,7 @@ def hlj_credit_restore(context: dict[str, Any], data_dict: dict[str, Any]) -> di
         found = store.restore(pub, _keys(data_dict))
     except InvalidValue as error:
         raise _error("keys", error) from None
-    _touch(pub.resource_id)
+    publication.touch(pub.resource_id)
     return {"restored": [{"decision_number": w, "party_code": p} for w, p in found]}
 
 
