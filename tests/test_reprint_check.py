@@ -83,3 +83,20 @@ def test_the_check_finds_who_reprinted_which_watched_item_and_who_is_missing(app
     assert len(anonymous["rows"]) == 2, "the report is public"
     app.post("/api/3/action/hlj_reprint_check_run", json={}, status=403)
     app.get("/api/3/action/hlj_reprint_report_show?by=month", status=409)
+
+
+def test_the_supervisor_page_and_the_inspection_export(app, make_organization):
+    import io  # noqa: PLC0415
+
+    from openpyxl import load_workbook  # noqa: PLC0415
+
+    test_the_check_finds_who_reprinted_which_watched_item_and_who_is_missing(app, make_organization)
+    page = app.get("/reprint").body
+    assert 'data-site="hlj-fgw"' in page and 'data-site="hlj-rst"' in page and "100.0%" in page
+    assert "国务院办公厅关于印发2017年政务公开工作要点的通知" in page
+    assert "Reprint checks" in app.get("/en/reprint").body
+    response = app.get("/reprint/export.xlsx")
+    wb = load_workbook(io.BytesIO(response.data))
+    sites = {r[0]: r for r in wb.worksheets[0].iter_rows(min_row=3, values_only=True)}
+    assert sites["hlj-rst"][4] == 1 and "2017年政务公开工作要点" in sites["hlj-rst"][9]
+    assert wb.worksheets[1].cell(row=2, column=3).value == "hlj-rst"
