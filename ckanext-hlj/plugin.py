@@ -9,6 +9,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.hlj import facets, harvest_queue, search, tables
 from ckanext.hlj.deadline import status as deadline_status
+from ckanext.hlj.reprint import fold, rule
 
 
 @tk.blanket.config_declarations
@@ -31,6 +32,10 @@ class HljPlugin(p.SingletonPlugin):
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
 
+    def update_config_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        # Options a supervisor (sysadmin) may change at run time through config_option_update / the reprint page.
+        return rule.add_editable_options(schema)
+
     # IConfigurable
 
     def configure(self, config: Any) -> None:
@@ -40,12 +45,12 @@ class HljPlugin(p.SingletonPlugin):
     # IPackageController
 
     def before_dataset_search(self, search_params: dict[str, Any]) -> dict[str, Any]:
-        return search.add_chinese_query_fields(search_params)
+        return fold.apply(search.add_chinese_query_fields(search_params))
 
     def after_dataset_search(
         self, search_results: dict[str, Any], search_params: dict[str, Any]
     ) -> dict[str, Any]:
-        return facets.label_items(search_results)
+        return fold.annotate(facets.label_items(search_results))
 
     def after_dataset_create(self, context: dict[str, Any], pkg_dict: dict[str, Any]) -> None:
         if pkg_dict.get("type") == "credit-publication" and pkg_dict.get("id"):
@@ -54,7 +59,7 @@ class HljPlugin(p.SingletonPlugin):
             jobs.enqueue_prepare_publication(pkg_dict["id"])
 
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
-        return deadline_status.index_fields(facets.index_fields(pkg_dict))
+        return fold.index_fields(deadline_status.index_fields(facets.index_fields(pkg_dict)))
 
     # IFacets
 

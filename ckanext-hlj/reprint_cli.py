@@ -46,10 +46,19 @@ def reprint_match(sources: str, site_items: str, out: str, sla_hours: float | No
 
 @reprint.command("check")
 @click.option("--enqueue", is_flag=True, help="Queue it for the jobs worker instead of running it here.")
-def reprint_check(enqueue: bool) -> None:
+@click.option(
+    "--if-harvested",
+    is_flag=True,
+    help="Only if a site harvest finished since the last check was run or queued (the scheduler calls this after "
+    "every `ckan harvester run`, so results follow the harvests).",
+)
+def reprint_check(enqueue: bool, if_harvested: bool) -> None:
     """Match the watched items against every obligated site's records and store the verdicts."""
     from ckanext.hlj.reprint import check  # noqa: PLC0415
 
+    if if_harvested and not check.harvested_since_check():
+        click.echo("no site harvest finished since the last check")
+        return
     if enqueue:
         click.echo(f"queued {check.enqueue().id}")
         return

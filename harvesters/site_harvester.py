@@ -29,6 +29,7 @@ from ckanext.harvest.model import HarvestJob, HarvestObject
 
 from ckanext.hlj.catalogue.dates import SHANGHAI
 from ckanext.hlj.catalogue.errors import InvalidValue
+from ckanext.hlj.reprint import SCOPE_TAG
 
 from . import state
 from .base import UNCHANGED, HljHarvester
@@ -474,9 +475,12 @@ class HljSiteHarvester(HljHarvester):
             if name not in fields:
                 continue
             if name == "tag_string":
+                # A supervisor's reprint-scope tags (转载范围-…) are not the site's: a re-harvest keeps them.
+                kept = [t["name"] for t in existing.get("tags", []) if t["name"].startswith(SCOPE_TAG)]
+                wanted = sorted({t for t in fields[name].split(",") if t} | set(kept))
                 stored = ",".join(sorted(t["name"] for t in existing.get("tags", [])))
-                if stored != ",".join(sorted(t for t in fields[name].split(",") if t)):
-                    changes[name] = fields[name]
+                if stored != ",".join(wanted):
+                    changes[name] = ",".join(wanted)
                 continue
             if str(existing.get(name) or "") != str(fields[name] or ""):
                 changes[name] = fields[name]
