@@ -14,6 +14,7 @@ __all__ = [
     "hlj_interpretations",
     "hlj_interpreted_document",
     "hlj_region_choices",
+    "hlj_reprint_links",
     "hlj_review_info",
     "hlj_review_status_label",
 ]
@@ -49,6 +50,23 @@ def hlj_interpretations(pkg: dict[str, Any]) -> list[dict[str, Any]]:
         },
     )
     return result["results"]
+
+
+def hlj_reprint_links(pkg: dict[str, Any]) -> dict[str, Any]:
+    """What the latest reprint check knows of a policy record: the original it reprints (if the user may see it)
+    and how many sites reprinted it."""
+    from ckanext.hlj.reprint import fold  # noqa: PLC0415
+
+    if pkg.get("type") != "policy" or not pkg.get("id"):
+        return {"original": None, "count": 0}
+    original = None
+    original_id = fold.original_of(pkg["id"])
+    if original_id:
+        try:
+            original = tk.get_action("package_show")({}, {"id": original_id})
+        except (tk.ObjectNotFound, tk.NotAuthorized):
+            original = None
+    return {"original": original, "count": fold.reprint_counts([pkg["id"]]).get(pkg["id"], 0)}
 
 
 def hlj_interpreted_document(pkg: dict[str, Any]) -> dict[str, Any] | None:

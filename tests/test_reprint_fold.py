@@ -94,3 +94,13 @@ def test_the_fold_follows_the_latest_check(app, reprinted):
     assert done["folded"] == 1 and done["reindexed"] == 2
     # … so they are listed on their own again.
     assert sorted(names_on(app.get("/policy", params={"q": "放管服"}).body)) == ["gf-2019-12", "zz-1", "zz-2"]
+
+
+def test_a_reprints_page_links_to_its_original_and_the_original_counts_its_reprints(app, reprinted):
+    assert "reprint-links" not in app.get("/policy/zz-0").body, "nothing is known before a check"
+    call_action("hlj_reprint_check_run", context={"user": reprinted["sysadmin"]["name"]})
+    reprint = BeautifulSoup(app.get("/policy/zz-0").body, "html.parser").select_one("#reprint-links")
+    assert reprint.a["href"].endswith("/policy/gf-2019-12") and reprint.a.text == TITLE
+    original = BeautifulSoup(app.get("/policy/gf-2019-12").body, "html.parser").select_one("#reprint-links")
+    assert original.select_one(".hlj-reprinted-by")["data-reprinted-by"] == "3"
+    assert "reprint-links" not in app.get("/policy/own-1").body

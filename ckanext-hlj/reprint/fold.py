@@ -78,11 +78,7 @@ def index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     package_id = pkg_dict.get("id")
     if not package_id:
         return pkg_dict
-    original = None
-    if pkg_dict.get("type") == "policy" and tables.create_all():
-        original = model.Session.execute(
-            select(fold_table.c.original_id).where(fold_table.c.package_id == package_id)
-        ).scalar()
+    original = original_of(package_id) if pkg_dict.get("type") == "policy" else None
     pkg_dict[FOLD_FIELD] = original or package_id
     pkg_dict[RANK_FIELD] = 1 if original else 0
     return pkg_dict
@@ -134,3 +130,12 @@ def annotate(search_results: dict[str, Any]) -> dict[str, Any]:
     for result in policies:
         result["hlj_reprinted_by"] = counts.get(result["id"], 0)
     return search_results
+
+
+def original_of(package_id: str) -> str | None:
+    """The watched item a record was recognised to reprint by the latest check, if any."""
+    if not tables.create_all():
+        return None
+    return model.Session.execute(
+        select(fold_table.c.original_id).where(fold_table.c.package_id == package_id)
+    ).scalar()
