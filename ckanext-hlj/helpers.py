@@ -11,12 +11,15 @@ from ckanext.hlj.catalogue import codelists, divisions
 __all__ = [
     "hlj_codelist_choices",
     "hlj_deadline_status",
+    "hlj_home",
     "hlj_interpretations",
     "hlj_interpreted_document",
     "hlj_region_choices",
     "hlj_reprint_links",
     "hlj_review_info",
     "hlj_review_status_label",
+    "hlj_sort_options",
+    "humanize_entity_type",
 ]
 
 
@@ -138,3 +141,27 @@ def hlj_deadline_status(pkg: dict[str, Any]) -> dict[str, Any] | None:
             }
         )
     return {"obligations": shown, "state": found.get("state")} if shown else None
+
+
+@tk.chained_helper
+def humanize_entity_type(next_helper: Any, entity_type: str, object_type: str, purpose: str) -> str | None:
+    """CKAN names a dataset type in titles, breadcrumbs, buttons and placeholders by its machine name ("Add
+    Service-item"); ours go by their names in the reader's language (添加政务服务事项). ``dataset`` stays CKAN's."""
+    from ckanext.hlj import facets  # noqa: PLC0415
+
+    label = facets.type_label(object_type) if entity_type == "package" and object_type != "dataset" else None
+    return next_helper(entity_type, label or object_type, purpose)
+
+
+def hlj_home() -> dict[str, Any]:
+    """The home page's categories with counts and its latest publications (ckanext.hlj.home)."""
+    from ckanext.hlj import home  # noqa: PLC0415
+
+    return home.home_page()
+
+
+def hlj_sort_options() -> list[tuple[str, str]]:
+    """The search page's orders: relevance and newest published first."""
+    from ckanext.hlj import facets  # noqa: PLC0415
+
+    return facets.sort_options()

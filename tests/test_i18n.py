@@ -37,9 +37,18 @@ def test_every_string_has_a_chinese_translation(tmp_path):
     assert missing == []
 
 
+def _frozen(value):
+    return tuple(value) if isinstance(value, list | tuple) else value
+
+
+def _entries(messages) -> dict:
+    """{msgid: msgstr}, a plural entry's as tuples (the .mo reader gives lists)."""
+    return {_frozen(m.id): _frozen(m.string) for m in messages if m.id}
+
+
 def test_compiled_catalogue_matches_the_po_file():
     with PO.open("rb") as f:
-        source = {m.id: m.string for m in read_po(f) if m.id}
+        source = _entries(read_po(f))
     with MO.open("rb") as f:
-        compiled = {m.id: m.string for m in read_mo(f) if m.id}
+        compiled = _entries(read_mo(f))
     assert compiled == source, "run: .venv/bin/pybabel compile -d ckanext-hlj/i18n -D ckanext-hlj"
