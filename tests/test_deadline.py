@@ -221,14 +221,36 @@ def test_the_calendar_table_is_written_once_and_rewritten_when_the_calendar_chan
     with engine.connect() as conn:
         due = conn.execute(
             sa.text(
-                "SELECT d.day FROM hlj_workday s JOIN hlj_workday d ON d.is_workday AND d.ordinal = s.ordinal + 7 "
+                "SELECT d.day FROM _hlj_workday s JOIN _hlj_workday d ON d.is_workday AND d.ordinal = s.ordinal + 7 "
                 "WHERE s.day = '2024-02-08'"
             )
         ).scalar()
         assert due == dt.date(2024, 2, 23)
-        conn.execute(sa.text("COMMENT ON TABLE hlj_workday IS 'stale'"))
+        conn.execute(sa.text("COMMENT ON TABLE _hlj_workday IS 'stale'"))
         conn.commit()
     assert calendar_table.ensure(engine) is True
+
+
+def test_the_datastores_set_permissions_leaves_the_calendar_table_alone():
+    """`ckan datastore set-permissions` (run by every `make run` and by operators) puts its full-text trigger on the
+    DataStore's public tables; on the calendar table that trigger would make every rewrite fail."""
+    from ckanext.datastore.backend.postgres import get_write_engine  # noqa: PLC0415
+    from ckanext.datastore.cli import permissions_sql  # noqa: PLC0415
+
+    engine = get_write_engine()
+    calendar_table.ensure(engine)
+    sql = permissions_sql("main", "datastore", "main", "writer", "reader")
+    start = sql.index("-- migrate existing tables")
+    migration = sql[start : sql.index("$body$;", start) + len("$body$;")]
+    with engine.begin() as conn:
+        conn.execute(sa.text(migration.replace(":", r"\:")))
+        triggers = conn.execute(
+            sa.text("SELECT count(*) FROM pg_trigger WHERE tgrelid = to_regclass(:t) AND NOT tgisinternal"),
+            {"t": f"public.{calendar_table.TABLE}"},
+        ).scalar()
+        conn.execute(sa.text(f"COMMENT ON TABLE {calendar_table.TABLE} IS 'stale'"))
+    assert triggers == 0
+    assert calendar_table.ensure(engine) is True, "rewritten without the trigger getting in the way"
 
 
 # --- CLI ---------------------------------------------------------------------------------------------------------

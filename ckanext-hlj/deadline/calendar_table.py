@@ -1,6 +1,6 @@
 """The working-day calendar as a PostgreSQL table, so due dates and lateness of millions of rows are one join.
 
-``hlj_workday(day date primary key, is_workday boolean, ordinal integer, provisional boolean)`` holds every day
+``_hlj_workday(day date primary key, is_workday boolean, ordinal integer, provisional boolean)`` holds every day
 from :data:`FIRST_DAY` to the end of next year (see ``catalogue.workdays.calendar_rows``: the n-th working day after
 day d is the working day whose ordinal is ordinal(d) + n). It is kept in every database that needs it — CKAN's and
 the DataStore's, where the 双公示 rows live — and rewritten when the calendar changes (a new year's notice loaded,
@@ -19,7 +19,11 @@ import sqlalchemy as sa
 
 from ckanext.hlj.catalogue import workdays
 
-TABLE = "hlj_workday"
+# The leading underscore keeps the DataStore's hands off it: `ckan datastore set-permissions` puts its full-text
+# trigger on every public table whose name does not start with "_" (and our COPY then fails), and DataStore
+# listings treat such tables as resources.
+TABLE = "_hlj_workday"
+LEGACY_TABLE = "hlj_workday"  # the name before that was understood; dropped where found
 FIRST_DAY = dt.date(2004, 1, 1)  # the first year the State Council's notices are loaded for
 
 
@@ -65,6 +69,7 @@ def ensure(engine: sa.Engine, today: dt.date | None = None) -> bool:
         conn.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": TABLE})
         if _stored_fingerprint(conn) == mark:
             return False
+        conn.execute(sa.text(f"DROP TABLE IF EXISTS {LEGACY_TABLE}"))
         conn.execute(
             sa.text(
                 f"CREATE TABLE IF NOT EXISTS {TABLE} (day date PRIMARY KEY, is_workday boolean NOT NULL, "

@@ -39,16 +39,23 @@ def _finish(counts: dict[str, int]) -> dict[str, Any]:
     }
 
 
-def dataset_counts(
-    context: dict[str, Any], rule: str, organization: str | None, start_from: str | None, start_to: str | None
+def dataset_counts(  # noqa: PLR0917 - the report's filters, passed through
+    context: dict[str, Any],
+    rule: str,
+    organization: str | None,
+    start_from: str | None,
+    start_to: str | None,
+    exclude: tuple[str, ...] = (),
 ) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, int]]]:
     """({organisation id: {state: count}}, {YYYY-MM: {state: count}}) from the search index, as the caller may
-    see the datasets; months are those the clock started in."""
+    see the datasets; months are those the clock started in. ``exclude``: organisation ids left out."""
     by_org: dict[str, dict[str, int]] = defaultdict(_empty)
     by_month: dict[str, dict[str, int]] = defaultdict(_empty)
     fq = [f'+{INDEX_RULE}:"{rule}"']
     if organization:
         fq.append(f'+owner_org:"{organization}"')
+    if exclude:
+        fq.append("-owner_org:(" + " OR ".join(f'"{org_id}"' for org_id in exclude) + ")")
     if start_from or start_to:
         fq.append(f"+{INDEX_START}:[{start_from or '*'} TO {start_to or '*'}]")
     for state in STATES:
@@ -88,7 +95,11 @@ def indexed_rules(context: dict[str, Any]) -> list[str]:
 
 
 def credit_counts(
-    organization: str | None, start_from: str | None, start_to: str | None, today: dt.date | None = None
+    organization: str | None,
+    start_from: str | None,
+    start_to: str | None,
+    today: dt.date | None = None,
+    exclude: tuple[str, ...] = (),
 ) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, int]]]:
     """({organisation id: {state: count}}, {YYYY-MM: {state: count}}) of 双公示 records: decided → first public,
     7 working days; months are the decisions'."""
@@ -106,7 +117,7 @@ def credit_counts(
         package = model.Package.get(pub.package_id)
         if package is None or package.state != "active":
             continue
-        if organization and package.owner_org != organization:
+        if (organization and package.owner_org != organization) or package.owner_org in exclude:
             continue
         decided = tables.quote(credit.kind_info(pub.kind).decision_date)
         where = ["TRUE"]
@@ -147,7 +158,10 @@ def report(
     start_from: str | None = None,
     start_to: str | None = None,
     lang: str | None = None,
+    exclude: tuple[str, ...] = (),
 ) -> dict[str, Any]:
+    """Per rule: counts by organisation and by month. ``exclude``: organisation ids left out (the scoreboard
+    leaves out the national issuers it does not assess)."""
     from ckan import model  # noqa: PLC0415
 
     wanted = [rule] if rule else [*indexed_rules(context), CREDIT_RULE]
@@ -155,9 +169,9 @@ def report(
     for rule_id in wanted:
         item = deadlines.rule(rule_id)
         if rule_id == CREDIT_RULE:
-            by_org, by_month = credit_counts(organization, start_from, start_to)
+            by_org, by_month = credit_counts(organization, start_from, start_to, exclude=exclude)
         else:
-            by_org, by_month = dataset_counts(context, rule_id, organization, start_from, start_to)
+            by_org, by_month = dataset_counts(context, rule_id, organization, start_from, start_to, exclude)
         organizations = []
         totals = _empty()
         for org_id, counts in by_org.items():
