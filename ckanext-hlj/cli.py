@@ -172,3 +172,14 @@ def _add_reprint_commands() -> None:
 
 
 _add_reprint_commands()
+
+
+def _add_ops_commands() -> None:
+    # `ckan hlj backup|restore|metrics|health` (ckanext-hlj/ops_cli.py).
+    from ckanext.hlj.ops_cli import commands  # noqa: PLC0415
+
+    for command in commands:
+        hlj.add_command(command)
+
+
+_add_ops_commands()

@@ -45,3 +45,4 @@ def _import_table_modules() -> None:
     from ckanext.hlj.excel import jobs  # noqa: F401, PLC0415
     from ckanext.hlj.harvesters import state  # noqa: F401, PLC0415
     from ckanext.hlj.reprint import check  # noqa: F401, PLC0415
+    from ckanext.hlj.security import audit  # noqa: F401, PLC0415

@@ -71,7 +71,13 @@ def _publication(package: dict[str, Any]) -> tables.Publication:
 
 @tk.side_effect_free
 def hlj_credit_fields(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
-    """The columns of a 双公示 kind (``licensing``/``penalty``, or XK/CF) with labels, types and rules."""
+    """The columns of a 双公示 kind with labels, types and rules: what a file for ``hlj_credit_rows_upsert`` holds.
+
+    :param kind: ``licensing`` (XK, 行政许可) or ``penalty`` (CF, 行政处罚)
+    :returns: ``kind``, ``prefix``, ``primary_key``, ``fields`` (the DataStore data dictionary: ``id``, ``type``,
+        ``info`` with label and notes) and ``rules`` (per column: ``required``, ``check``, ``masked_in_public``,
+        ``aliases`` — the older Chinese column names accepted)
+    """
     tk.check_access("hlj_credit_fields", context, data_dict)
     try:
         kind = credit.normalise_kind(data_dict.get("kind"))
@@ -97,8 +103,14 @@ def hlj_credit_fields(context: dict[str, Any], data_dict: dict[str, Any]) -> dic
 
 
 def hlj_credit_publication_create(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
-    """Create a credit-publication dataset (the fields of package_create; ``credit_kind`` required) with its
-    public DataStore table and audit copy. Returns the dataset, plus ``credit_resource_id``."""
+    """Create a credit-publication dataset with its public DataStore table (data dictionary, unique key, indexes)
+    and its audit copy.
+
+    :param name: the dataset's URL name (``title``, ``notes`` and the type's other fields as for package_create)
+    :param owner_org: the organisation's id or name
+    :param credit_kind: ``licensing`` or ``penalty`` (required)
+    :returns: the dataset as ``package_show`` returns it, plus ``credit_resource_id`` (the public table)
+    """
     tk.check_access("hlj_credit_publication_create", context, data_dict)
     data = {**data_dict, "type": DATASET_TYPE}
     package = tk.get_action("package_create")(context, data)
@@ -201,6 +213,7 @@ def hlj_credit_expire(context: dict[str, Any], data_dict: dict[str, Any]) -> dic
     :param id: one dataset (its editors may run it); without it every publication (sysadmins)
     :param as_of: the day to judge by, YYYY-MM-DD (sysadmins only; default today in Asia/Shanghai)
     :param background: enqueue the job for ``ckan jobs worker`` instead of running it (all publications)
+    :returns: ``expired`` and ``publications``; with ``background``, the ``job_id``
     """
     tk.check_access("hlj_credit_expire", context, data_dict)
     as_of = _as_of(context, data_dict)
@@ -241,6 +254,7 @@ def hlj_credit_withdraw(context: dict[str, Any], data_dict: dict[str, Any]) -> d
     :param keys: ``[{decision_number, party_code}]`` (the party code as loaded, or the public pseudonym); or
         ``decision_number`` and ``party_code``
     :param reason: why (required), e.g. 信用修复
+    :returns: ``withdrawn`` (the keys found and withdrawn) and ``requested``
     """
     tk.check_access("hlj_credit_withdraw", context, data_dict)
     if not str(data_dict.get("reason") or "").strip():
@@ -256,7 +270,12 @@ def hlj_credit_withdraw(context: dict[str, Any], data_dict: dict[str, Any]) -> d
 
 
 def hlj_credit_restore(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
-    """Undo a withdrawal: the records return to public view if still within their publicity period."""
+    """Undo a withdrawal: the records return to public view if still within their publicity period.
+
+    :param id: the dataset
+    :param keys: ``[{decision_number, party_code}]``; or ``decision_number`` and ``party_code``
+    :returns: ``restored``: the keys found and restored
+    """
     tk.check_access("hlj_credit_restore", context, data_dict)
     pub = _publication(_package(data_dict))
     try:
@@ -268,7 +287,11 @@ def hlj_credit_restore(context: dict[str, Any], data_dict: dict[str, Any]) -> di
 
 
 def hlj_credit_republish(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
-    """Rebuild the public table from the audit copy (after a masking rule change, or a lost table)."""
+    """Rebuild the public table from the audit copy (after a masking rule change, or a lost table).
+
+    :param id: the dataset
+    :returns: ``published`` (records now public) and ``resource_id``
+    """
     tk.check_access("hlj_credit_republish", context, data_dict)
     pub = _publication(_package(data_dict))
     return {"published": store.republish(pub), "resource_id": pub.resource_id}
@@ -281,7 +304,10 @@ def hlj_credit_audit_search(context: dict[str, Any], data_dict: dict[str, Any]) 
     :param id: the dataset
     :param filters: ``{field: value}`` exact matches on record fields or ``party_code``, and ``state``
         (``public``, ``expired`` or ``withdrawn``)
-    :param limit: at most 1000 (default 100); :param offset:
+    :param limit: at most 1000 (default 100)
+    :param offset: skip this many records
+    :returns: ``total``, ``records`` (every column, the full party code and the record's state:
+        ``expired_at``, ``withdrawn_at``, ``withdrawn_reason``, ``withdrawn_by``) and ``fields``
     """
     tk.check_access("hlj_credit_audit_search", context, data_dict)
     package = _package(data_dict)

@@ -63,6 +63,11 @@ def hlj_reprint_report_show(context: dict[str, Any], data_dict: dict[str, Any]) 
 
 
 def hlj_reprint_check_run(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
-    """Run the reprint check now over the portal's data (sysadmins)."""
+    """Run the reprint check now over the portal's data (sysadmins; ``ckan hlj reprint check`` and the daily
+    scheduler do the same): match every obligated site's records to the watched items and store the verdicts.
+
+    :returns: counts of what was checked: ``watched`` items, ``sites``, ``site_items``, ``verdicts`` per status,
+        ``folded`` (reprints folded under their original in search) and ``reindexed``
+    """
     tk.check_access("hlj_reprint_check_run", context, data_dict)
     return check.run()

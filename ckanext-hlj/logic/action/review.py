@@ -82,7 +82,12 @@ def hlj_review_decide(context: dict[str, Any], data_dict: dict[str, Any]) -> dic
 
 @tk.side_effect_free
 def hlj_review_list(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
-    """A record's review status and every decision on it, oldest first (visible to its organisation)."""
+    """A record's review status and every decision on it, oldest first (for members of its organisation).
+
+    :param id: the dataset's id or name
+    :returns: ``id``, ``review_status`` (``pending``, ``approved`` or ``rejected``) and ``decisions`` (each with
+        ``decision``, ``user``, ``comment`` and ``created``)
+    """
     pkg = _package(data_dict)
     tk.check_access("hlj_review_list", context, {"id": pkg.id})
     return {
@@ -94,7 +99,11 @@ def hlj_review_list(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[
 
 @tk.side_effect_free
 def hlj_review_queue_list(context: dict[str, Any], data_dict: dict[str, Any]) -> list[dict[str, Any]]:
-    """The organisation's records awaiting review, oldest change first."""
+    """The organisation's records awaiting review, oldest change first (for members of the organisation).
+
+    :param id: the organisation's id or name
+    :returns: a list of ``{id, name, title, type}``
+    """
     group = _organization(data_dict)
     tk.check_access("hlj_review_queue_list", context, {"id": group.id})
     out = []
@@ -105,9 +114,11 @@ def hlj_review_queue_list(context: dict[str, Any], data_dict: dict[str, Any]) ->
 
 
 def hlj_reviewer_create(context: dict[str, Any], data_dict: dict[str, Any]) -> list[dict[str, Any]]:
-    """Make a member of the organisation one of its reviewers (organisation admins only).
+    """Make a member of the organisation one of its reviewers (organisation admins and sysadmins).
 
-    :param id: the organisation; :param username: the user
+    :param id: the organisation's id or name
+    :param username: the user's name or id; must be a member of the organisation
+    :returns: the organisation's reviewers, as ``hlj_reviewer_list``
     """
     group = _organization(data_dict)
     tk.check_access("hlj_reviewer_create", context, {"id": group.id})
@@ -122,7 +133,12 @@ def hlj_reviewer_create(context: dict[str, Any], data_dict: dict[str, Any]) -> l
 
 
 def hlj_reviewer_delete(context: dict[str, Any], data_dict: dict[str, Any]) -> list[dict[str, Any]]:
-    """Withdraw a user's reviewer role in the organisation (organisation admins only)."""
+    """Withdraw a user's reviewer role in the organisation (organisation admins and sysadmins).
+
+    :param id: the organisation's id or name
+    :param username: the user's name or id
+    :returns: the organisation's remaining reviewers, as ``hlj_reviewer_list``
+    """
     group = _organization(data_dict)
     tk.check_access("hlj_reviewer_delete", context, {"id": group.id})
     user = _user(tk.get_or_bust(data_dict, "username"))
@@ -133,7 +149,11 @@ def hlj_reviewer_delete(context: dict[str, Any], data_dict: dict[str, Any]) -> l
 
 @tk.side_effect_free
 def hlj_reviewer_list(context: dict[str, Any], data_dict: dict[str, Any]) -> list[dict[str, Any]]:
-    """The organisation's reviewers."""
+    """The organisation's reviewers (for members of the organisation).
+
+    :param id: the organisation's id or name
+    :returns: a list of ``{user, assigned_by, created}``
+    """
     group = _organization(data_dict)
     tk.check_access("hlj_reviewer_list", context, {"id": group.id})
     return review.reviewers(group.id)
