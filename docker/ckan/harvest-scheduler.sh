@@ -18,6 +18,9 @@ while true; do
   else
     echo "$(date -Is) ckan harvester run exited with $?" >&2
   fi
+  # Reprint results follow the harvests: a check is queued when a site harvest finished since the last one.
+  timeout 120 ckan -c "$ini" hlj reprint check --if-harvested --enqueue ||
+    echo "$(date -Is) reprint check --if-harvested exited with $?" >&2
   today="$(TZ=Asia/Shanghai date +%F)"
   if [ "$(cat "$stamp" 2>/dev/null)" != "$today" ]; then
     echo "$(date -Is) queueing the daily jobs for $today"
