@@ -28,7 +28,13 @@ setup_system_packages() {
   fi
   command -v curl >/dev/null || missing+=(curl)
   command -v npm >/dev/null || missing+=(npm)
+  # Browser tests (tests/browser/): Debian's Chromium driven by Playwright (no browser download), and a Chinese font
+  # so that the screenshots they save show the pages' text.
+  command -v chromium >/dev/null || missing+=(chromium)
+  [ -n "$(fc-list :lang=zh family 2>/dev/null)" ] || missing+=(fonts-wqy-microhei)
   [ "$WITH_COMPOSE" = 1 ] && ! command -v docker-compose >/dev/null && missing+=(docker-compose)
+  # The production nginx config is checked by running nginx on it (tests/test_docker.py).
+  [ "$WITH_COMPOSE" = 1 ] && ! command -v nginx >/dev/null && missing+=(nginx-light)
   if [ "${#missing[@]}" -gt 0 ]; then
     say "installing system packages: ${missing[*]}"
     as_root apt-get update -q
@@ -60,7 +66,8 @@ setup_venv() {
   echo "$want" >"$stamp"
 }
 
-# Front-end packages (assets/package-lock.json: Apache ECharts), served by the hlj plugin from assets/node_modules.
+# Front-end packages (assets/package-lock.json: Apache ECharts), served by the hlj plugin from assets/node_modules;
+# axe-core (a dev dependency) is what the browser tests inject into pages for their accessibility checks.
 setup_npm() {
   local stamp="$ROOT/assets/node_modules/.hlj-installed" want
   want="$(files_hash "$ROOT/assets/package-lock.json")"
