@@ -81,6 +81,17 @@ def _pool(rows: list[dict[str, dict[str, Any]]]) -> dict[str, dict[str, Any]]:
     return out
 
 
+def _months(weighting: dict[str, float], *by_measure: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """The monthly trend from the flows (timeliness, reprint, interpretation, in that order); the directory is a
+    state, not a flow, and has no month."""
+    keys = ("timeliness", "reprint", "interpretation")
+    out = []
+    for month in sorted(set().union(*by_measure)):
+        values = {k: found.get(month, m.measure(0, 0)) for k, found in zip(keys, by_measure, strict=True)}
+        out.append({"month": month, "measures": values, "score": score(values, weighting)})
+    return out
+
+
 def _window() -> float:
     return float(tk.config.get("ckanext.hlj.scoreboard.interpretation_days"))
 
@@ -150,14 +161,7 @@ def board(
                 "score": score(pooled, weighting),
             }
         )
-    months = []
-    for month in sorted(set(timely_months) | set(reprint_months) | set(interpretation_months)):
-        values = {
-            "timeliness": timely_months.get(month, m.measure(0, 0)),
-            "reprint": reprint_months.get(month, m.measure(0, 0)),
-            "interpretation": interpretation_months.get(month, m.measure(0, 0)),
-        }
-        months.append({"month": month, "measures": values, "score": score(values, weighting)})
+    months = _months(weighting, timely_months, reprint_months, interpretation_months)
     return {
         "weights": weighting,
         "interpretation_days": _window(),
@@ -188,14 +192,7 @@ def organization_board(
         "directory": directory.get(org["id"], m.measure(0, 5) if expects_directory else m.measure(0, 0)),
     }
     all_categories = categories()
-    months = []
-    for month in sorted(set(timely_months) | set(reprint_months) | set(interpretation_months)):
-        month_values = {
-            "timeliness": timely_months.get(month, m.measure(0, 0)),
-            "reprint": reprint_months.get(month, m.measure(0, 0)),
-            "interpretation": interpretation_months.get(month, m.measure(0, 0)),
-        }
-        months.append({"month": month, "measures": month_values, "score": score(month_values, weighting)})
+    months = _months(weighting, timely_months, reprint_months, interpretation_months)
     return {
         **org,
         "weights": weighting,

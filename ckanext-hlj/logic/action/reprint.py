@@ -21,7 +21,10 @@ from ckanext.hlj.reprint import report as reprint_report
 __all__ = ["hlj_reprint_check_run", "hlj_reprint_report_show"]
 
 
-def _date(data_dict: dict[str, Any], key: str, errors: dict[str, list[str]], en: bool) -> dt.date | None:
+def report_date(
+    data_dict: dict[str, Any], key: str, errors: dict[str, list[str]], en: bool
+) -> dt.date | None:
+    """A report's period bound (YYYY-MM-DD); a bad one adds a per-field message in the reader's language."""
     value = data_dict.get(key)
     if value in (None, ""):
         return None
@@ -51,8 +54,8 @@ def hlj_reprint_report_show(context: dict[str, Any], data_dict: dict[str, Any]) 
     by = data_dict.get("by") or "site"
     if by not in reprint_report.GROUPINGS:
         errors["by"] = ["Use site, item or period" if en else "取值应为 site、item 或 period"]
-    since = _date(data_dict, "since", errors, en)
-    until = _date(data_dict, "until", errors, en)
+    since = report_date(data_dict, "since", errors, en)
+    until = report_date(data_dict, "until", errors, en)
     if since and until and since > until:
         errors["until"] = ["Must not be before since" if en else "不能早于开始日期"]
     if errors:

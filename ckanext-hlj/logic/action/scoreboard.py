@@ -6,26 +6,16 @@ GET /api/3/action/hlj_scoreboard_show?organization=<id or name>[&since=&until=] 
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
 
+from ckanext.hlj.logic.action.reprint import report_date
 from ckanext.hlj.logic.validators import request_language
 from ckanext.hlj.scoreboard import board
 
 __all__ = ["hlj_scoreboard_show"]
-
-
-def _date(value: Any, key: str, errors: dict[str, list[str]], en: bool) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        errors[key] = ["Use a date such as 2017-05-09" if en else "日期格式应为 2017-05-09"]
-        return None
 
 
 @tk.side_effect_free
@@ -47,8 +37,8 @@ def hlj_scoreboard_show(context: dict[str, Any], data_dict: dict[str, Any]) -> d
     tk.check_access("hlj_scoreboard_show", context, data_dict)
     en = request_language().startswith("en")
     errors: dict[str, list[str]] = {}
-    since = _date(data_dict.get("since"), "since", errors, en)
-    until = _date(data_dict.get("until"), "until", errors, en)
+    since = report_date(data_dict, "since", errors, en)
+    until = report_date(data_dict, "until", errors, en)
     if since and until and since > until:
         errors["until"] = ["Must not be before since" if en else "不能早于开始日期"]
     org = None
