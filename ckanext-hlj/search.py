@@ -2,8 +2,9 @@
 
 CKAN sends plain queries (no ``field:value``) to Solr's dismax parser over ``qf``. Its default fields use a
 whitespace tokenizer, so a word inside an unspaced Chinese title is never found. Our Solr schema adds ``title_zh``
-and ``text_zh`` (CJK bigram analysis, see solr/conf/hlj-schema-additions.xml); this module puts them into ``qf``
-for every search that did not choose its own fields.
+and ``text_zh`` (CJK bigram analysis, see solr/conf/hlj-schema-additions.xml) and ``ident_zh`` (a record's 文号,
+codes and USCCs, so that an exact identifier ranks first); this module puts them into ``qf`` for every search that
+did not choose its own fields.
 """
 
 from __future__ import annotations
