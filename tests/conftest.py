@@ -3,24 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from ckan import plugins
 from ckan.tests import factories
-
-# Plugins with database migrations of their own; CKAN's stock clean_db rebuilds only the core tables.
-MIGRATED_PLUGINS = ("activity", "harvest")
+from database_state import reset_database
 
 
 @pytest.fixture
 def clean_db(reset_db, migrate_db_for):
-    from ckanext.hlj import tables  # noqa: PLC0415
-
-    # Our tables reference CKAN's users and datasets: drop them before CKAN empties its tables.
-    tables.drop_all()
-    reset_db()
-    for plugin in MIGRATED_PLUGINS:
-        if plugins.plugin_loaded(plugin):
-            migrate_db_for(plugin)
-    tables.create_all()
+    reset_database(reset_db, migrate_db_for)
 
 
 class Organization(factories.Organization):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import ckan.plugins
 import pytest
-from conftest import MIGRATED_PLUGINS
+from database_state import reset_database
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
@@ -50,15 +50,9 @@ NEAR_MISSES = {
 def indexed(reset_db, reset_index, migrate_db_for):
     """The corpus in a clean database and index (what the clean_db and clean_index fixtures do, once per module;
     both are emptied again afterwards, so later modules start from what they expect)."""
-    from ckanext.hlj import tables  # noqa: PLC0415
 
     def clean() -> None:
-        tables.drop_all()
-        reset_db()
-        for plugin in MIGRATED_PLUGINS:
-            if ckan.plugins.plugin_loaded(plugin):
-                migrate_db_for(plugin)
-        tables.create_all()
+        reset_database(reset_db, migrate_db_for)
         reset_index()
 
     ckan.plugins.load_all()
