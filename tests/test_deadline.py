@@ -55,6 +55,8 @@ def test_bad_requests_name_the_field(app):
     assert "start" in compute(app, status=409, start="2024-02-30", working_days=3)
     assert "start" in compute(app, status=409, working_days=3)
     assert "working_days" in compute(app, status=409, start="2024-01-02", working_days="three")
+    assert compute(app, status=409, start="2024-01-02", days="inf")["days"] == ["必须是有限的数字"]
+    assert "working_days" in compute(app, status=409, start="2024-01-02", working_days="nan")
     assert "start" in compute(app, status=409, start="2024-01-02", rule="incident_release_5h")  # needs a time
 
 

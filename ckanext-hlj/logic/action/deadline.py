@@ -10,6 +10,7 @@ Messages are Chinese by default and English under the /en/ URL prefix.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -50,6 +51,10 @@ def _number(data_dict: dict[str, Any], name: str) -> int | float | None:
         number = float(value)
     except (TypeError, ValueError):
         raise tk.ValidationError({name: [_msg("必须是数字", "Must be a number")]}) from None
+    if not math.isfinite(
+        number
+    ):  # float() accepts "inf" and "nan"; int() of them raises (a 500, found by fuzzing)
+        raise tk.ValidationError({name: [_msg("必须是有限的数字", "Must be a finite number")]})
     return int(number) if name != "hours" and number == int(number) else number
 
 
